@@ -1,0 +1,86 @@
+// Shared by every benchmark: each measurement runs in a fresh child process,
+// subject and peer alternate, and the medians of several runs are compared.
+//
+// A bench file calls `runBench({...})` at top level. Run as `tsx bench/<name>.ts`
+// it is the parent; the children it spawns get `--case <name>` and print one
+// JSON line `{ "ops": <operations>, "ms": <elapsed> }`.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** One measured case: does its work and says how many operations took how long. */
+export type BenchCase = () => Promise<{ ops: number; ms: number; note?: string }>;
+
+export interface BenchOptions {
+  /** Shown as the heading. */
+  title: string;
+  /** The file calling runBench (pass `import.meta.url`). */
+  file: string;
+  /** Name of the eventtrack case (must be a key of `cases`). */
+  subject: string;
+  /** Names of the peer cases the subject is compared with. */
+  peers: string[];
+  cases: Record<string, BenchCase>;
+  /** What the ratio subject/peer should reach, per peer name. */
+  goals?: Record<string, number>;
+  /** Runs per case; default `BENCH_RUNS` or 5. */
+  runs?: number;
+  /** Set up shared state once in the parent (e.g. start a server); its result is passed to children as env. */
+  setup?: () => Promise<{ env: Record<string, string>; teardown: () => Promise<void> }>;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function format(rate: number): string {
+  return rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M/s` : `${(rate / 1e3).toFixed(1)} k/s`;
+}
+
+export async function runBench(options: BenchOptions): Promise<void> {
+  const caseIndex = process.argv.indexOf('--case');
+  if (caseIndex !== -1) {
+    const name = process.argv[caseIndex + 1]!;
+    const run = options.cases[name];
+    if (run === undefined) throw new Error(`unknown case ${name}`);
+    const result = await run();
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+
+  const runs = options.runs ?? Number(process.env['BENCH_RUNS'] ?? 5);
+  const names = [options.subject, ...options.peers];
+  const rates = new Map<string, number[]>(names.map((n) => [n, []]));
+  const shared = options.setup === undefined ? undefined : await options.setup();
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const name of names) {
+        const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(options.file), '--case', name], {
+          encoding: 'utf8',
+          env: { ...process.env, ...shared?.env },
+          maxBuffer: 16 * 1024 * 1024,
+        });
+        if (child.status !== 0) throw new Error(`case ${name} failed:\n${child.stderr}`);
+        const line = child.stdout.trim().split('\n').pop()!;
+        const { ops, ms } = JSON.parse(line) as { ops: number; ms: number };
+        rates.get(name)!.push((ops / ms) * 1000);
+      }
+    }
+  } finally {
+    await shared?.teardown();
+  }
+
+  process.stdout.write(`\n${options.title}  (median of ${runs} runs, each in a fresh process)\n`);
+  for (const name of names) {
+    const all = rates.get(name)!;
+    process.stdout.write(`  ${name.padEnd(28)} ${format(median(all)).padStart(12)}   runs: ${all.map(format).join(', ')}\n`);
+  }
+  const subjectRate = median(rates.get(options.subject)!);
+  for (const peer of options.peers) {
+    const ratio = subjectRate / median(rates.get(peer)!);
+    const goal = options.goals?.[peer];
+    const verdict = goal === undefined ? '' : ratio >= goal ? `  (goal ≥ ${goal}×: met)` : `  (goal ≥ ${goal}×: NOT met)`;
+    process.stdout.write(`  ratio ${options.subject} / ${peer}: ${ratio.toFixed(2)}×${verdict}\n`);
+  }
+}

@@ -1,0 +1,30 @@
+import type { TrackedEvent } from '../event/TrackedEvent.js';
+
+/**
+ * The backend contract: write one batch of events.
+ *
+ * A backend only knows how to write a batch; queueing, batching, retries and
+ * timeouts live in the delivery layer. A rejected `send` is retried with
+ * backoff (so `send` must be idempotent per event id); a backend that can tell
+ * which events of a batch failed throws a {@link PartialDeliveryError} so that
+ * only those are retried or dropped.
+ */
+export interface Backend {
+  /** Writes a batch. Resolves when the batch is durable as far as the backend can tell. */
+  send(events: readonly TrackedEvent[]): Promise<void> | void;
+  /** Pushes out anything the backend buffers itself (file streams, drivers). */
+  flush?(): Promise<void> | void;
+  /** Releases what the backend opened. Called once, by `tracker.shutdown()` or `removeBackend`. */
+  close?(): Promise<void> | void;
+}
+
+/** A plain function is accepted wherever a backend is. */
+export type BackendFunction = (events: readonly TrackedEvent[]) => Promise<void> | void;
+
+/** What `createTracker({ backends })` and `addBackend` accept. */
+export type BackendLike = Backend | BackendFunction;
+
+/** Wraps a plain function as a {@link Backend}; returns a backend object unchanged. */
+export function toBackend(backend: BackendLike): Backend {
+  return typeof backend === 'function' ? { send: backend } : backend;
+}

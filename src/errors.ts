@@ -1,0 +1,119 @@
+/**
+ * Every error eventtrack raises or reports is an {@link EventTrackError}; the
+ * original failure, when there is one, is kept as `cause`.
+ */
+export class EventTrackError extends Error {
+  /** A stable machine-readable code, e.g. `ERR_EVENTTRACK_CONFIGURATION`. */
+  readonly code: string;
+
+  constructor(message: string, options: { cause?: unknown; code?: string } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code ?? 'ERR_EVENTTRACK';
+  }
+}
+
+/** A bad option. The message names the option and what it accepts. */
+export class ConfigurationError extends EventTrackError {
+  /** The option at fault, as a dotted path (`delivery.batchSize`). */
+  readonly option: string;
+
+  constructor(option: string, message: string, options: { cause?: unknown } = {}) {
+    super(`Invalid option \`${option}\`: ${message}`, { ...options, code: 'ERR_EVENTTRACK_CONFIGURATION' });
+    this.option = option;
+  }
+}
+
+/**
+ * An event that was rejected: invalid name, oversized, or (with `strict: true`)
+ * a value that had to be converted to be JSON-safe. Reported through the
+ * tracker's `error` event, or thrown from `emit` when `strict` is on.
+ */
+export class ValidationError extends EventTrackError {
+  /** Why the event was rejected; also the drop reason counted in stats. */
+  readonly reason: string;
+  /** The path of the offending value inside the event, when there is one. */
+  readonly path: string | undefined;
+
+  constructor(reason: string, message: string, options: { path?: string; cause?: unknown } = {}) {
+    super(message, { code: 'ERR_EVENTTRACK_VALIDATION', ...(options.cause === undefined ? {} : { cause: options.cause }) });
+    this.reason = reason;
+    this.path = options.path;
+  }
+}
+
+/** A backend's `send`, `flush` or `close` failed or timed out. */
+export class BackendError extends EventTrackError {
+  /** The name the backend was registered under. */
+  readonly backend: string;
+  /** Which call failed. */
+  readonly operation: 'send' | 'flush' | 'close';
+  /** How many events the failed call carried (0 for flush/close). */
+  readonly eventCount: number;
+  /** 1 for the first try of a batch, 2 for its first retry, … */
+  readonly attempt: number;
+
+  constructor(
+    backend: string,
+    operation: 'send' | 'flush' | 'close',
+    message: string,
+    options: { cause?: unknown; eventCount?: number; attempt?: number } = {},
+  ) {
+    super(`Backend "${backend}" ${operation} failed: ${message}`, {
+      code: 'ERR_EVENTTRACK_BACKEND',
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
+    this.backend = backend;
+    this.operation = operation;
+    this.eventCount = options.eventCount ?? 0;
+    this.attempt = options.attempt ?? 1;
+  }
+}
+
+/** One event of a batch that a backend could not write. */
+export interface EventFailure {
+  /** Index of the event in the batch passed to `send`. */
+  readonly index: number;
+  /** What went wrong for this event. */
+  readonly error: unknown;
+  /** `false` when retrying cannot help (a document the server rejects): the event is dropped at once. */
+  readonly retryable: boolean;
+}
+
+/**
+ * Thrown by a backend whose batch was written except for some events. The
+ * delivery layer counts the others as sent, retries the retryable failures and
+ * drops the rest with reason `rejected`, so one bad event never fails its batch.
+ */
+export class PartialDeliveryError extends EventTrackError {
+  readonly failures: readonly EventFailure[];
+
+  constructor(failures: readonly EventFailure[], message?: string) {
+    super(message ?? `${failures.length} event(s) of the batch failed`, { code: 'ERR_EVENTTRACK_PARTIAL_DELIVERY' });
+    this.failures = failures;
+  }
+}
+
+/** `getTracker(name)` found no tracker registered under that name. */
+export class TrackerNotFoundError extends EventTrackError {
+  readonly trackerName: string;
+
+  constructor(name: string, known: readonly string[]) {
+    super(
+      `No tracker is registered as "${name}". Call registerTracker(tracker, ${JSON.stringify(name)}) first` +
+        (known.length > 0 ? ` (registered: ${known.map((n) => `"${n}"`).join(', ')}).` : ' (none is registered).'),
+      { code: 'ERR_EVENTTRACK_TRACKER_NOT_FOUND' },
+    );
+    this.trackerName = name;
+  }
+}
+
+/** An operation did not finish within its deadline. */
+export class TimeoutError extends EventTrackError {
+  readonly timeoutMs: number;
+
+  constructor(what: string, timeoutMs: number) {
+    super(`${what} did not finish within ${timeoutMs} ms`, { code: 'ERR_EVENTTRACK_TIMEOUT' });
+    this.timeoutMs = timeoutMs;
+  }
+}

@@ -1,0 +1,18 @@
+// Preloaded into every test process: after the file's last test, any handle
+// still keeping the event loop alive (socket, server, timer, child process)
+// fails the run instead of hanging it.
+import { after } from 'node:test';
+
+const IGNORED = new Set(['TTYWrap', 'PipeWrap', 'FSReqCallback', 'FSEventWrap', 'SignalWrap']);
+
+after(async () => {
+  // Give close callbacks one turn of the loop to run.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const open = process.getActiveResourcesInfo().filter((kind) => !IGNORED.has(kind));
+  if (open.length > 0) {
+    // Exit even though the leaked handles keep the loop alive.
+    setTimeout(() => process.exit(1), 1000).unref();
+    throw new Error(`Test file left handles open: ${open.join(', ')}`);
+  }
+});
