@@ -117,3 +117,61 @@ export class TimeoutError extends EventTrackError {
     this.timeoutMs = timeoutMs;
   }
 }
+
+/**
+ * A callback given to the request middleware (`userId`, `sessionId`, `skip`,
+ * `trustProxy`, a route reader) threw, or the tracker refused the request
+ * context or event. The request went on without what failed; the error is
+ * reported, never thrown into the app.
+ */
+export class MiddlewareError extends EventTrackError {
+  /** The option or step that failed, e.g. `userId`, `context`, `requestEvent`. */
+  readonly option: string;
+
+  constructor(option: string, cause: unknown) {
+    super(`Request middleware: \`${option}\` failed (${cause instanceof Error ? cause.message : String(cause)}); the request went on without it.`, {
+      cause,
+      code: 'ERR_EVENTTRACK_MIDDLEWARE',
+    });
+    this.option = option;
+  }
+}
+
+/** A query argument (`where`, `groupBy`, a cursor, a date) that cannot be used; the message names it. */
+export class QueryError extends EventTrackError {
+  /** The argument at fault, e.g. `where["context.$gt"]`. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`Invalid query argument \`${field}\`: ${message}`, { code: 'ERR_EVENTTRACK_QUERY' });
+    this.field = field;
+  }
+}
+
+/**
+ * A counter store could not apply or answer a metrics operation. Failed
+ * flushes are kept and retried (`attempt` says which try this was); reported
+ * through the `error` event of `Metrics` and thrown from `metrics.flush()`.
+ */
+export class CounterStoreError extends EventTrackError {
+  /** What failed. */
+  readonly operation: 'write' | 'read' | 'delete' | 'close';
+  /** 1 for the first try of a flush batch, 2 for its first retry, … (1 for reads). */
+  readonly attempt: number;
+  /** Coalesced writes the failed batch carried (0 for reads). */
+  readonly writes: number;
+
+  constructor(
+    operation: 'write' | 'read' | 'delete' | 'close',
+    message: string,
+    options: { cause?: unknown; attempt?: number; writes?: number } = {},
+  ) {
+    super(`Counter store ${operation} failed: ${message}`, {
+      code: 'ERR_EVENTTRACK_COUNTER_STORE',
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
+    this.operation = operation;
+    this.attempt = options.attempt ?? 1;
+    this.writes = options.writes ?? 0;
+  }
+}

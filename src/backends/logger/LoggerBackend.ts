@@ -1,0 +1,105 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { ConfigurationError, PartialDeliveryError, type EventFailure } from '../../errors.js';
+import type { TrackedEvent } from '../../event/TrackedEvent.js';
+import type { Backend } from '../Backend.js';
+import { serializeEvent } from './serializeEvent.js';
+
+/** The part of a pino-compatible logger the backend uses: one method per level taking an object and a message. */
+export type PinoLikeLogger = Record<string, unknown> & {
+  info(obj: object, msg?: string): void;
+};
+
+/** Options of {@link LoggerBackend}: give at most one of `stream`, `path`, `logger`. */
+export interface LoggerBackendOptions {
+  /** Writable stream that receives one JSON line per event, one write per batch. Default `process.stdout`. */
+  stream?: Writable;
+  /** File the JSON lines are appended to (created if missing), one write per batch. */
+  path?: string;
+  /** A pino-compatible logger; each event is handed to `logger[level](event, event.name)`. */
+  logger?: PinoLikeLogger;
+  /** Logger method used with `logger`. Default `'info'`. */
+  level?: string;
+}
+
+/** Defaults of {@link LoggerBackendOptions}. */
+export const DEFAULT_LOGGER_BACKEND_OPTIONS = Object.freeze({ level: 'info' });
+
+/**
+ * Writes events as JSON lines (`{id, name, timestamp, context, data}`, ISO-8601
+ * UTC timestamps) to a stream, a file or a pino-style logger. Unlike edX's
+ * logger backend, no event is truncated or silently dropped: an event that
+ * cannot be serialised is reported for that event alone.
+ */
+export class LoggerBackend implements Backend {
+  private readonly stream: Writable | undefined;
+  private readonly path: string | undefined;
+  private readonly logger: PinoLikeLogger | undefined;
+  private readonly level: string;
+  private file: Promise<FileHandle> | undefined;
+
+  constructor(options: LoggerBackendOptions = {}) {
+    const given = (['stream', 'path', 'logger'] as const).filter((key) => options[key] !== undefined);
+    if (given.length > 1) throw new ConfigurationError(given[1]!, `give only one of stream, path and logger (got ${given.join(' and ')})`);
+    this.level = options.level ?? DEFAULT_LOGGER_BACKEND_OPTIONS.level;
+    if (options.logger !== undefined && typeof options.logger[this.level] !== 'function') {
+      throw new ConfigurationError('level', `the logger has no method "${this.level}"`);
+    }
+    if (options.path !== undefined && (typeof options.path !== 'string' || options.path === '')) {
+      throw new ConfigurationError('path', 'expected a non-empty file path');
+    }
+    this.logger = options.logger;
+    this.path = options.path;
+    this.stream = options.logger === undefined && options.path === undefined ? (options.stream ?? process.stdout) : undefined;
+  }
+
+  async send(events: readonly TrackedEvent[]): Promise<void> {
+    if (this.logger !== undefined) return this.log(events);
+    const failures: EventFailure[] = [];
+    let text = '';
+    for (let i = 0; i < events.length; i++) {
+      try {
+        text += serializeEvent(events[i]!);
+      } catch (error) {
+        failures.push({ index: i, error, retryable: false });
+      }
+    }
+    if (text.length > 0) await this.write(text);
+    if (failures.length > 0) throw new PartialDeliveryError(failures, `${failures.length} event(s) could not be serialised`);
+  }
+
+  async flush(): Promise<void> {
+    if (this.file !== undefined) await (await this.file).datasync();
+  }
+
+  async close(): Promise<void> {
+    const file = this.file;
+    this.file = undefined;
+    if (file !== undefined) await (await file).close();
+  }
+
+  private log(events: readonly TrackedEvent[]): void {
+    const method = this.logger![this.level] as (obj: object, msg?: string) => void;
+    for (const event of events) {
+      method.call(this.logger, { id: event.id, name: event.name, timestamp: event.timestamp.toISOString(), context: event.context, data: event.data }, event.name);
+    }
+  }
+
+  private async write(text: string): Promise<void> {
+    if (this.path !== undefined) {
+      this.file ??= open(this.path, 'a');
+      try {
+        await (await this.file).write(text);
+      } catch (error) {
+        this.file = undefined; // reopen on the retry
+        throw error;
+      }
+      return;
+    }
+    const stream = this.stream!;
+    await new Promise<void>((resolve, reject) => {
+      const ok = stream.write(text, (error) => (error ? reject(error) : ok && resolve()));
+      if (!ok) stream.once('drain', resolve);
+    });
+  }
+}

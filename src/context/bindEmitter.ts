@@ -1,0 +1,65 @@
+/** The listener methods of a Node-style event emitter that {@link bindEmitter} patches. */
+export interface EmitterLike {
+  on(event: string | symbol, listener: (...args: any[]) => void): unknown;
+  addListener(event: string | symbol, listener: (...args: any[]) => void): unknown;
+  removeListener(event: string | symbol, listener: (...args: any[]) => void): unknown;
+  once?(event: string | symbol, listener: (...args: any[]) => void): unknown;
+  prependListener?(event: string | symbol, listener: (...args: any[]) => void): unknown;
+  prependOnceListener?(event: string | symbol, listener: (...args: any[]) => void): unknown;
+  off?(event: string | symbol, listener: (...args: any[]) => void): unknown;
+  removeAllListeners?(event?: string | symbol): unknown;
+}
+
+type Listener = (...args: any[]) => void;
+type Method = (event: string | symbol, listener: Listener) => unknown;
+
+const BOUND = Symbol('eventtrack.boundListeners');
+const ADD_METHODS = ['on', 'addListener', 'once', 'prependListener', 'prependOnceListener'] as const;
+const REMOVE_METHODS = ['removeListener', 'off'] as const;
+
+/**
+ * Patches `emitter` so that every listener added from now on runs in the
+ * context that was active when it was added, however the event is fired
+ * (connection pools, sockets and queues fire events from other contexts).
+ * `bind` captures the current context and returns the wrapped listener.
+ * Removing the original listener removes its wrapper. Patching twice is a no-op.
+ */
+export function bindEmitter<T extends EmitterLike>(emitter: T, bind: (listener: Listener) => Listener): T {
+  const target = emitter as unknown as Record<string | symbol, unknown>;
+  if (target[BOUND] !== undefined) return emitter;
+  // event → original listener → wrappers (a listener may be added more than once)
+  const wrappers = new Map<string | symbol, WeakMap<Listener, Listener[]>>();
+  Object.defineProperty(target, BOUND, { value: wrappers, enumerable: false });
+
+  for (const name of ADD_METHODS) {
+    const original = target[name] as Method | undefined;
+    if (typeof original !== 'function') continue;
+    target[name] = function (this: unknown, event: string | symbol, listener: Listener) {
+      const wrapped = bind(listener);
+      let byListener = wrappers.get(event);
+      if (byListener === undefined) wrappers.set(event, (byListener = new WeakMap()));
+      const list = byListener.get(listener);
+      if (list === undefined) byListener.set(listener, [wrapped]);
+      else list.push(wrapped);
+      return original.call(this, event, wrapped);
+    };
+  }
+  for (const name of REMOVE_METHODS) {
+    const original = target[name] as Method | undefined;
+    if (typeof original !== 'function') continue;
+    target[name] = function (this: unknown, event: string | symbol, listener: Listener) {
+      const list = wrappers.get(event)?.get(listener);
+      const wrapped = list?.pop() ?? listener;
+      return original.call(this, event, wrapped);
+    };
+  }
+  const removeAll = target['removeAllListeners'] as ((event?: string | symbol) => unknown) | undefined;
+  if (typeof removeAll === 'function') {
+    target['removeAllListeners'] = function (this: unknown, ...args: [event?: string | symbol]) {
+      if (args.length === 0) wrappers.clear();
+      else wrappers.delete(args[0]!);
+      return removeAll.apply(this, args);
+    };
+  }
+  return emitter;
+}

@@ -1,0 +1,67 @@
+import { ConfigurationError } from '../errors.js';
+
+/** What a full queue does with one more event. */
+export type OverflowPolicy = 'drop-oldest' | 'drop-newest';
+
+/** How events reach one backend. Every field is optional in the tracker's options. */
+export interface DeliveryOptions {
+  /** Events held per backend before the overflow policy applies. Default 10 000. */
+  maxQueueSize: number;
+  /** Events per `send` call; a full batch is sent at once. Default 500. */
+  batchSize: number;
+  /** Longest an event waits for its batch to fill before it is sent anyway, in ms. Default 1 000. */
+  flushIntervalMs: number;
+  /** Batches being sent (or waiting to be retried) at once per backend. Default 1, which keeps order. */
+  maxInFlight: number;
+  /** Retries of a failed batch after its first try; then its events are dropped (`retries-exhausted`). Default 5. */
+  maxRetries: number;
+  /** Backoff ceiling of the first retry, doubled for each next one (full jitter), in ms. Default 100. */
+  retryBaseDelayMs: number;
+  /** Largest backoff ceiling, in ms. Default 30 000. */
+  retryMaxDelayMs: number;
+  /** A `send` not settled after this long counts as failed (and is retried), in ms. Default 10 000. */
+  sendTimeoutMs: number;
+  /** Which event a full queue drops: the oldest queued one (default) or the new one. */
+  overflow: OverflowPolicy;
+}
+
+/** The defaults of {@link DeliveryOptions}. */
+export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = Object.freeze({
+  maxQueueSize: 10_000,
+  batchSize: 500,
+  flushIntervalMs: 1_000,
+  maxInFlight: 1,
+  maxRetries: 5,
+  retryBaseDelayMs: 100,
+  retryMaxDelayMs: 30_000,
+  sendTimeoutMs: 10_000,
+  overflow: 'drop-oldest',
+});
+
+function integer(option: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigurationError(option, `expected an integer ≥ ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Fills in defaults and validates; `prefix` names the option in errors (`delivery`, `backends.mongo.delivery`). */
+export function resolveDeliveryOptions(
+  options: Partial<DeliveryOptions> | undefined,
+  prefix = 'delivery',
+  base: Readonly<DeliveryOptions> = DEFAULT_DELIVERY_OPTIONS,
+): DeliveryOptions {
+  const o = { ...base, ...options };
+  integer(`${prefix}.maxQueueSize`, o.maxQueueSize, 1);
+  integer(`${prefix}.batchSize`, o.batchSize, 1);
+  integer(`${prefix}.flushIntervalMs`, o.flushIntervalMs, 0);
+  integer(`${prefix}.maxInFlight`, o.maxInFlight, 1);
+  integer(`${prefix}.maxRetries`, o.maxRetries, 0);
+  integer(`${prefix}.retryBaseDelayMs`, o.retryBaseDelayMs, 0);
+  integer(`${prefix}.retryMaxDelayMs`, o.retryMaxDelayMs, 0);
+  integer(`${prefix}.sendTimeoutMs`, o.sendTimeoutMs, 1);
+  if (o.overflow !== 'drop-oldest' && o.overflow !== 'drop-newest') {
+    throw new ConfigurationError(`${prefix}.overflow`, `expected 'drop-oldest' or 'drop-newest', got ${JSON.stringify(o.overflow)}`);
+  }
+  return o;
+}

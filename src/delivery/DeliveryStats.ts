@@ -1,0 +1,45 @@
+/** Why an event was not delivered. */
+export type DropReason =
+  /** The backend's queue was full (see `delivery.overflow`). */
+  | 'queue-full'
+  /** Every retry of its batch failed. */
+  | 'retries-exhausted'
+  /** The backend refused the event itself (a non-retryable per-event failure). */
+  | 'rejected'
+  /** Still queued or unconfirmed when `shutdown` reached its deadline. */
+  | 'shutdown-timeout'
+  /** Emitted after `shutdown` began. */
+  | 'shutdown'
+  /** The backend was removed with `removeBackend` before the event was sent. */
+  | 'backend-removed'
+  /** The event name was empty, too long or held control characters. */
+  | 'invalid-name'
+  /** The event's JSON exceeded `maxEventSize`. */
+  | 'oversized'
+  /** A tracker processor returned `null`. */
+  | 'processor'
+  /** The event catalog's policy rejected it. */
+  | 'catalog';
+
+/** Delivery counters of one backend, as returned in `tracker.stats().backends`. */
+export interface BackendStats {
+  /** Events waiting in the queue. */
+  queued: number;
+  /** Events in batches being sent or waiting for a retry. */
+  inFlight: number;
+  /** Events the backend confirmed. */
+  sent: number;
+  /** `send` calls that failed (each failed attempt counts once). */
+  failed: number;
+  /** Batches sent again after a failure. */
+  retried: number;
+  /** Events given up on, all reasons. */
+  dropped: number;
+  /** `dropped`, split by reason. */
+  dropReasons: Partial<Record<DropReason, number>>;
+}
+
+/** Counts a drop of `count` events with `reason` into `reasons`. */
+export function countDrop(reasons: Partial<Record<DropReason, number>>, reason: DropReason, count: number): void {
+  reasons[reason] = (reasons[reason] ?? 0) + count;
+}

@@ -1,0 +1,11 @@
+/**
+ * "Full jitter" exponential backoff: a uniformly random delay between 0 and
+ * `min(maxMs, baseMs × 2^(retry-1))`, so that many clients retrying after one
+ * outage spread out instead of arriving together.
+ *
+ * @param retry 1 for the first retry, 2 for the second, …
+ */
+export function backoffDelay(retry: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(random() * ceiling);
+}

@@ -1,0 +1,47 @@
+import { toBackend } from '../backends/Backend.js';
+import type { BackendLike } from '../backends/Backend.js';
+import { type DeliveryOptions, resolveDeliveryOptions } from '../delivery/DeliveryOptions.js';
+import { Dispatcher, type DispatcherHooks } from '../delivery/Dispatcher.js';
+import { ConfigurationError } from '../errors.js';
+import { compileNameFilter } from '../routing/nameFilter.js';
+import type { Processor } from './Processor.js';
+import type { BackendRegistration } from './TrackerOptions.js';
+
+/** A registered backend: its name filter, its processors and its dispatcher. */
+export class Route {
+  private constructor(
+    readonly name: string,
+    /** `undefined` when the backend takes every event (no per-event cost). */
+    readonly accepts: ((eventName: string) => boolean) | undefined,
+    readonly processors: readonly Processor[],
+    readonly dispatcher: Dispatcher,
+  ) {}
+
+  /** Validates a registration and builds its dispatcher. */
+  static create(
+    name: string,
+    spec: BackendLike | BackendRegistration,
+    delivery: Readonly<DeliveryOptions>,
+    hooks: DispatcherHooks,
+  ): Route {
+    const option = `backends.${name}`;
+    if (typeof name !== 'string' || name.length === 0) throw new ConfigurationError('backends', 'a backend name must be a non-empty string');
+    const registration: BackendRegistration =
+      typeof spec === 'function' || (typeof spec === 'object' && spec !== null && typeof (spec as { send?: unknown }).send === 'function')
+        ? { backend: spec as BackendLike }
+        : (spec as BackendRegistration);
+    const backend = registration?.backend;
+    if (typeof backend !== 'function' && (typeof backend !== 'object' || backend === null || typeof backend.send !== 'function')) {
+      throw new ConfigurationError(option, 'expected a backend (an object with send(events)), a function (events) => …, or { backend, include?, exclude?, processors?, delivery? }');
+    }
+    const processors = registration.processors ?? [];
+    if (!Array.isArray(processors) || processors.some((p) => typeof p !== 'function')) {
+      throw new ConfigurationError(`${option}.processors`, 'expected an array of functions');
+    }
+    const filter: { include?: readonly (string | RegExp)[]; exclude?: readonly (string | RegExp)[] } = {};
+    if (registration.include !== undefined) filter.include = registration.include;
+    if (registration.exclude !== undefined) filter.exclude = registration.exclude;
+    const options = resolveDeliveryOptions(registration.delivery, `${option}.delivery`, delivery);
+    return new Route(name, compileNameFilter(filter, option), processors, new Dispatcher(name, toBackend(backend), options, hooks));
+  }
+}

@@ -1,0 +1,304 @@
+import { EventEmitter } from 'eventemitter3';
+import type { BackendLike } from '../backends/Backend.js';
+import type { EmitterLike } from '../context/bindEmitter.js';
+import { EMPTY_CONTEXT } from '../context/ContextFrame.js';
+import { ContextScope } from '../context/ContextScope.js';
+import type { ContextStore } from '../context/ContextStore.js';
+import type { DispatcherHooks } from '../delivery/Dispatcher.js';
+import { countDrop, type DropReason } from '../delivery/DeliveryStats.js';
+import { ConfigurationError, EventTrackError, ValidationError } from '../errors.js';
+import { newEventId } from '../event/ids.js';
+import { Normalizer } from '../event/normalize.js';
+import type { JsonObject, TrackedEvent } from '../event/TrackedEvent.js';
+import { checkEventName } from '../event/validateName.js';
+import { unwatchExit, watchExit } from './exitFlush.js';
+import { runProcessors } from './Processor.js';
+import { Route } from './Route.js';
+import type { DropNotice, FlushReport, TrackerEventTypes, TrackerStats } from './TrackerEvents.js';
+import { type BackendRegistration, type ResolvedTrackerOptions, resolveTrackerOptions, type TrackerOptions } from './TrackerOptions.js';
+
+/** Options of a single `emit` call. */
+export interface EmitOptions {
+  /** When the event happened, if not now (a `Date` or epoch milliseconds). */
+  timestamp?: Date | number;
+}
+
+// Bytes of the envelope around context and data: {"id":"…36…","name":"","timestamp":"…24…","context":,"data":}
+const ENVELOPE_SIZE = 100;
+
+/**
+ * Emits events, keeps contexts and fans events out to backends.
+ *
+ * `emit` never throws (unless `strict`) and never waits: it validates,
+ * normalises, stamps and queues; delivery happens later, per backend.
+ * Failures and drops are reported through the `error` and `drop` events
+ * (eventemitter3, see {@link Tracker.on}) and counted in {@link Tracker.stats}.
+ */
+export class Tracker {
+  private readonly events = new EventEmitter<TrackerEventTypes>();
+  private readonly options: ResolvedTrackerOptions;
+  private readonly routes = new Map<string, Route>();
+  private routeList: Route[] = [];
+  private readonly normalizer: Normalizer;
+  private readonly contexts: ContextScope;
+  private readonly store: ContextStore;
+  private readonly hooks: DispatcherHooks;
+  private readonly dropped: Partial<Record<DropReason, number>> = {};
+  private emitted = 0;
+  private converted = 0;
+  private busy = false;
+  /** Names repeat: the last valid one is not checked again. */
+  private lastValidName = '';
+  private closing: Promise<FlushReport> | undefined;
+
+  constructor(options: TrackerOptions = {}) {
+    this.options = resolveTrackerOptions(options);
+    this.normalizer = new Normalizer(this.options.strict);
+    this.store = this.options.contextStore;
+    this.contexts = new ContextScope(this.store, (ctx) => this.normalizeContext(ctx));
+    this.hooks = {
+      drop: (backend, events, reason, cause) => this.notifyDrop({ reason, count: events.length, backend, events, cause }),
+      error: (error) => this.report(error),
+    };
+    for (const [name, spec] of Object.entries(options.backends ?? {})) this.addBackend(name, spec);
+    if (this.options.flushOnExit) watchExit(this);
+  }
+
+  /**
+   * Records an event named `name` with `data`, merged with the active context.
+   * Returns at once; never throws unless `strict` is on.
+   */
+  emit(name: string, data?: unknown, options?: EmitOptions): void {
+    try {
+      if (this.closing !== undefined) return this.dropBeforeRouting('shutdown', name, 'tracker is shut down');
+      if (name !== this.lastValidName) {
+        const invalid = checkEventName(name);
+        if (invalid !== undefined) return this.reject('invalid-name', name, invalid);
+        this.lastValidName = name;
+      }
+      const normalizer = this.busy ? new Normalizer(this.options.strict) : this.normalizer;
+      this.busy = true;
+      let payload: JsonObject;
+      try {
+        payload = normalizer.object(data);
+      } finally {
+        this.busy = false;
+      }
+      this.converted += normalizer.conversions;
+      const frame = this.store.current();
+      const size = ENVELOPE_SIZE + name.length + normalizer.size + (frame?.size ?? 2);
+      if (size > this.options.maxEventSize) {
+        return this.reject('oversized', name, `event "${name}" is ${size} characters of JSON (maxEventSize is ${this.options.maxEventSize})`);
+      }
+      const now = Date.now();
+      const event: TrackedEvent = {
+        id: newEventId(now),
+        name,
+        timestamp: new Date(options?.timestamp === undefined ? now : this.timestampOf(options.timestamp, now)),
+        context: frame?.merged ?? EMPTY_CONTEXT,
+        data: payload,
+      };
+      this.route(event);
+    } catch (error) {
+      if (error instanceof ValidationError && this.options.strict) throw error;
+      this.report(error instanceof EventTrackError ? error : new EventTrackError('emit failed unexpectedly', { cause: error }));
+    }
+  }
+
+  private route(input: TrackedEvent): void {
+    const processed = this.options.processors.length === 0 ? input : runProcessors(this.options.processors, input, this.processorFailed);
+    if (processed === null) return this.dropBeforeRouting('processor', input.name, 'a processor returned null', [input]);
+    this.emitted++;
+    for (const route of this.routeList) {
+      if (route.accepts !== undefined && !route.accepts(processed.name)) continue;
+      const event = route.processors.length === 0 ? processed : runProcessors(route.processors, processed, this.processorFailed);
+      if (event === null) {
+        this.hooks.drop(route.name, [processed], 'processor');
+        continue;
+      }
+      route.dispatcher.enqueue(event);
+    }
+  }
+
+  /** Runs `fn` inside a context frame `name` adding `ctx`; returns what `fn` returns (a promise for async `fn`). */
+  context<R>(name: string, ctx: Record<string, unknown> | undefined, fn: () => R): R {
+    return this.contexts.run(name, ctx, fn);
+  }
+
+  /** Enters a context frame for the rest of the current execution (prefer {@link Tracker.context}). */
+  enterContext(name: string, ctx?: Record<string, unknown>): void {
+    this.contexts.enter(name, ctx);
+  }
+
+  /** Leaves the innermost frame named `name`; `false` (never an error) when there is none. */
+  exitContext(name: string): boolean {
+    return this.contexts.exit(name);
+  }
+
+  /** The merged context active now (frozen). */
+  resolveContext(): Readonly<JsonObject> {
+    return this.contexts.resolve();
+  }
+
+  /** Wraps `fn` so it runs in the context active now, wherever it is called from. */
+  bind<F extends (...args: any[]) => any>(fn: F): F {
+    return this.contexts.bind(fn);
+  }
+
+  /** Makes listeners added to `emitter` from now on run in the context active when they were added. */
+  bindEmitter<T extends EmitterLike>(emitter: T): T {
+    return this.contexts.bindEmitter(emitter);
+  }
+
+  /** Registers a backend under `name` (a `ConfigurationError` if the name is taken or the backend invalid). */
+  addBackend(name: string, backend: BackendLike | BackendRegistration): this {
+    if (this.routes.has(name)) throw new ConfigurationError(`backends.${name}`, `a backend named "${name}" is already registered`);
+    if (this.closing !== undefined) throw new ConfigurationError(`backends.${name}`, 'the tracker is shut down');
+    const route = Route.create(name, backend, this.options.delivery, this.hooks);
+    this.routes.set(name, route);
+    this.routeList = [...this.routes.values()];
+    return this;
+  }
+
+  /**
+   * Stops routing events to backend `name`, delivers what it already holds
+   * (within `timeoutMs`) and closes it. Resolves `false` if there is no such backend.
+   */
+  async removeBackend(name: string, timeoutMs = this.options.shutdownTimeoutMs): Promise<boolean> {
+    const route = this.routes.get(name);
+    if (route === undefined) return false;
+    this.routes.delete(name);
+    this.routeList = [...this.routes.values()];
+    await route.dispatcher.close(timeoutMs, 'backend-removed', true);
+    return true;
+  }
+
+  /** Names of the registered backends. */
+  backendNames(): string[] {
+    return [...this.routes.keys()];
+  }
+
+  /** Delivers everything emitted so far, or reports what is still pending after `timeoutMs`. Never rejects. */
+  async flush(timeoutMs = this.options.shutdownTimeoutMs): Promise<FlushReport> {
+    const started = Date.now();
+    const results = await Promise.all(this.routeList.map(async (route) => [route.name, await route.dispatcher.flush(timeoutMs)] as const));
+    return this.finishFlush(started, results);
+  }
+
+  /**
+   * Flushes within `timeoutMs`, drops what is left (`shutdown-timeout`) and
+   * closes every backend. Idempotent: later calls return the first call's report.
+   * Events emitted afterwards are dropped with reason `shutdown`.
+   */
+  shutdown(timeoutMs = this.options.shutdownTimeoutMs): Promise<FlushReport> {
+    if (this.closing === undefined) {
+      unwatchExit(this);
+      const started = Date.now();
+      this.closing = Promise.all(
+        this.routeList.map(async (route) => [route.name, await route.dispatcher.close(timeoutMs, 'shutdown-timeout', true)] as const),
+      ).then((results) => this.finishFlush(started, results));
+    }
+    return this.closing;
+  }
+
+  /**
+   * Listens to the tracker's own events: `error` (an {@link EventTrackError}),
+   * `drop` (a {@link DropNotice}: use it as a dead-letter hook) and `flush`
+   * (a {@link FlushReport}). Nothing is built for an event nobody listens to.
+   */
+  on<K extends keyof TrackerEventTypes>(type: K, listener: TrackerEventTypes[K]): this {
+    this.events.on(type, listener as never);
+    return this;
+  }
+
+  /** Like {@link Tracker.on}, for one call. */
+  once<K extends keyof TrackerEventTypes>(type: K, listener: TrackerEventTypes[K]): this {
+    this.events.once(type, listener as never);
+    return this;
+  }
+
+  /** Removes a listener added with `on` or `once`. */
+  off<K extends keyof TrackerEventTypes>(type: K, listener: TrackerEventTypes[K]): this {
+    this.events.off(type, listener as never);
+    return this;
+  }
+
+  /** Counters of the tracker and of each backend. */
+  stats(): TrackerStats {
+    const backends: TrackerStats['backends'] = {};
+    for (const route of this.routeList) backends[route.name] = route.dispatcher.stats();
+    return { emitted: this.emitted, converted: this.converted, dropped: { ...this.dropped }, backends };
+  }
+
+  /** @internal used by the exit hook */
+  acceptedCount(): number {
+    return this.emitted;
+  }
+
+  /** @internal used by the exit hook */
+  hasPending(): boolean {
+    return this.routeList.some((route) => {
+      const stats = route.dispatcher.stats();
+      return stats.queued + stats.inFlight > 0;
+    });
+  }
+
+  private finishFlush(started: number, results: ReadonlyArray<readonly [string, { pending: number }]>): FlushReport {
+    const backends: FlushReport['backends'] = {};
+    let pending = 0;
+    for (const [name, result] of results) {
+      backends[name] = { pending: result.pending };
+      pending += result.pending;
+    }
+    const report: FlushReport = { complete: pending === 0, pending, backends, durationMs: Date.now() - started };
+    if (this.events.listenerCount('flush') > 0) this.emit2('flush', report);
+    return report;
+  }
+
+  private timestampOf(value: Date | number, now: number): number {
+    const ms = value instanceof Date ? value.getTime() : value;
+    if (typeof ms === 'number' && Number.isFinite(ms)) return ms;
+    if (this.options.strict) throw new ValidationError('invalid-timestamp', `emit option \`timestamp\` must be a valid Date or epoch ms, got ${String(value)}`);
+    this.converted++;
+    return now;
+  }
+
+  private normalizeContext(ctx: unknown): JsonObject {
+    const normalizer = new Normalizer(this.options.strict);
+    const value = normalizer.object(ctx);
+    this.converted += normalizer.conversions;
+    return value;
+  }
+
+  private readonly processorFailed = (error: unknown, event: TrackedEvent): void => {
+    this.report(new EventTrackError(`processor failed on "${event.name}"; the event continues unchanged`, { cause: error }));
+  };
+
+  private reject(reason: DropReason, name: unknown, message: string): void {
+    const error = new ValidationError(reason, message);
+    if (this.options.strict) throw error;
+    this.report(error);
+    this.dropBeforeRouting(reason, String(name), message);
+  }
+
+  private dropBeforeRouting(reason: DropReason, name: string, message: string, events: readonly TrackedEvent[] = []): void {
+    countDrop(this.dropped, reason, 1);
+    if (this.events.listenerCount('drop') > 0) this.notifyDrop({ reason, count: 1, events, name, cause: message });
+  }
+
+  private notifyDrop(notice: DropNotice): void {
+    if (this.events.listenerCount('drop') > 0) this.emit2('drop', notice);
+  }
+
+  private report(error: EventTrackError): void {
+    if (this.events.listenerCount('error') > 0) this.emit2('error', error);
+  }
+
+  private emit2<K extends keyof TrackerEventTypes>(type: K, ...args: Parameters<TrackerEventTypes[K]>): void {
+    try {
+      (this.events.emit as (type: K, ...args: unknown[]) => boolean)(type, ...args);
+    } catch {
+      // A throwing listener must not break emit or delivery.
+    }
+  }
+}

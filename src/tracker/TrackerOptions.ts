@@ -1,0 +1,81 @@
+import type { BackendLike } from '../backends/Backend.js';
+import { AsyncContextStore } from '../context/AsyncContextStore.js';
+import type { ContextStore } from '../context/ContextStore.js';
+import { type DeliveryOptions, resolveDeliveryOptions } from '../delivery/DeliveryOptions.js';
+import { ConfigurationError } from '../errors.js';
+import type { NameMatcher } from '../routing/nameFilter.js';
+import type { Processor } from './Processor.js';
+
+/** A backend with its own route: which events it gets, how they are processed and delivered. */
+export interface BackendRegistration {
+  backend: BackendLike;
+  /** Only events whose name matches one of these reach the backend (exact, glob or RegExp). Default: all. */
+  include?: readonly NameMatcher[];
+  /** Events whose name matches one of these never reach the backend; wins over `include`. Default: none. */
+  exclude?: readonly NameMatcher[];
+  /** Processors for this backend only, after the tracker's. Default: none. */
+  processors?: readonly Processor[];
+  /** Delivery options for this backend, over the tracker's `delivery`. */
+  delivery?: Partial<DeliveryOptions>;
+}
+
+/** Options of {@link createTracker}. Every field is optional; defaults in {@link DEFAULT_TRACKER_OPTIONS}. */
+export interface TrackerOptions {
+  /** Backends by name. Default: none (add them later with `addBackend`). */
+  backends?: Record<string, BackendLike | BackendRegistration>;
+  /** Processors run over every event, in order, before routing. Default: none. */
+  processors?: readonly Processor[];
+  /** Throw from `emit`/`context` on invalid names, oversized events and non-JSON values instead of converting or reporting. Default `false`. */
+  strict?: boolean;
+  /** Largest event accepted, as the length of its JSON (context and data included). Default 65 536. */
+  maxEventSize?: number;
+  /** Delivery defaults for every backend. Defaults: see `DEFAULT_DELIVERY_OPTIONS`. */
+  delivery?: Partial<DeliveryOptions>;
+  /** Where contexts live. Default: a new `AsyncContextStore` per tracker. */
+  contextStore?: ContextStore;
+  /** Flush when the process is about to exit on its own (`beforeExit`), so queued events are not lost. Default `true`. */
+  flushOnExit?: boolean;
+  /** Deadline of `flush()` and `shutdown()` called without one, in ms. Default 10 000. */
+  shutdownTimeoutMs?: number;
+}
+
+/** The defaults of {@link TrackerOptions}. */
+export const DEFAULT_TRACKER_OPTIONS = Object.freeze({
+  strict: false,
+  maxEventSize: 65_536,
+  flushOnExit: true,
+  shutdownTimeoutMs: 10_000,
+});
+
+/** Options after defaults, validated. */
+export interface ResolvedTrackerOptions {
+  strict: boolean;
+  maxEventSize: number;
+  flushOnExit: boolean;
+  shutdownTimeoutMs: number;
+  processors: readonly Processor[];
+  delivery: DeliveryOptions;
+  contextStore: ContextStore;
+}
+
+function positiveInteger(option: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigurationError(option, `expected a positive integer, got ${String(value)}`);
+  return value;
+}
+
+/** Applies defaults and validates, throwing a `ConfigurationError` that names the bad option. */
+export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerOptions {
+  const processors = options.processors ?? [];
+  if (!Array.isArray(processors) || processors.some((p) => typeof p !== 'function')) {
+    throw new ConfigurationError('processors', 'expected an array of functions (event) => event | null | undefined');
+  }
+  return {
+    strict: options.strict ?? DEFAULT_TRACKER_OPTIONS.strict,
+    maxEventSize: positiveInteger('maxEventSize', options.maxEventSize ?? DEFAULT_TRACKER_OPTIONS.maxEventSize),
+    flushOnExit: options.flushOnExit ?? DEFAULT_TRACKER_OPTIONS.flushOnExit,
+    shutdownTimeoutMs: positiveInteger('shutdownTimeoutMs', options.shutdownTimeoutMs ?? DEFAULT_TRACKER_OPTIONS.shutdownTimeoutMs),
+    processors,
+    delivery: resolveDeliveryOptions(options.delivery),
+    contextStore: options.contextStore ?? new AsyncContextStore(),
+  };
+}
