@@ -57,9 +57,11 @@ export function jsonSize(value: JsonValue): number {
     case 'boolean':
       return value ? 4 : 5;
     default: {
-      if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + jsonSize(item) + 1, 2);
-      let size = 2;
-      for (const key of Object.keys(value)) size += key.length + 4 + jsonSize(value[key]!);
+      // Each item or member but the last is followed by a comma.
+      if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + jsonSize(item) + 1, value.length === 0 ? 2 : 1);
+      const keys = Object.keys(value);
+      let size = keys.length === 0 ? 2 : 1;
+      for (const key of keys) size += key.length + 4 + jsonSize(value[key]!);
       return size;
     }
   }

@@ -50,6 +50,7 @@ export class ContextScope {
     return this.store.current()?.merged ?? EMPTY_CONTEXT;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function, its own signature kept
   bind<F extends (...args: any[]) => any>(fn: F): F {
     const frame = this.store.current();
     const store = this.store;

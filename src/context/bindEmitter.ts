@@ -1,16 +1,19 @@
+/** Any listener function (listeners take whatever the emitter passes). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Listener = (...args: any[]) => void;
+
 /** The listener methods of a Node-style event emitter that {@link bindEmitter} patches. */
 export interface EmitterLike {
-  on(event: string | symbol, listener: (...args: any[]) => void): unknown;
-  addListener(event: string | symbol, listener: (...args: any[]) => void): unknown;
-  removeListener(event: string | symbol, listener: (...args: any[]) => void): unknown;
-  once?(event: string | symbol, listener: (...args: any[]) => void): unknown;
-  prependListener?(event: string | symbol, listener: (...args: any[]) => void): unknown;
-  prependOnceListener?(event: string | symbol, listener: (...args: any[]) => void): unknown;
-  off?(event: string | symbol, listener: (...args: any[]) => void): unknown;
+  on(event: string | symbol, listener: Listener): unknown;
+  addListener(event: string | symbol, listener: Listener): unknown;
+  removeListener(event: string | symbol, listener: Listener): unknown;
+  once?(event: string | symbol, listener: Listener): unknown;
+  prependListener?(event: string | symbol, listener: Listener): unknown;
+  prependOnceListener?(event: string | symbol, listener: Listener): unknown;
+  off?(event: string | symbol, listener: Listener): unknown;
   removeAllListeners?(event?: string | symbol): unknown;
 }
 
-type Listener = (...args: any[]) => void;
 type Method = (event: string | symbol, listener: Listener) => unknown;
 
 const BOUND = Symbol('eventtrack.boundListeners');

@@ -55,7 +55,7 @@ export class Normalizer {
       this.size = 2;
       return {};
     }
-    if (typeof input === 'object' && Object.getPrototypeOf(input) === Object.prototype) {
+    if (typeof input === 'object' && Object.getPrototypeOf(input) === Object.prototype && (input as { toJSON?: unknown }).toJSON === undefined) {
       // The common case, without the general dispatch.
       this.seen.push(input);
       try {
@@ -134,7 +134,7 @@ export class Normalizer {
       return this.value('[Circular]', depth);
     }
     const proto: unknown = Object.getPrototypeOf(v);
-    const plain = proto === Object.prototype || proto === null;
+    const plain = (proto === Object.prototype || proto === null) && (v as { toJSON?: unknown }).toJSON === undefined;
     if (!plain && !Array.isArray(v)) return this.special(v, depth);
     this.seen.push(v);
     try {

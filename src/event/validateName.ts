@@ -2,6 +2,7 @@
 export const MAX_NAME_LENGTH = 256;
 
 // C0 controls, DEL and C1 controls.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

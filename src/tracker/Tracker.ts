@@ -48,7 +48,7 @@ export class Tracker {
   private converted = 0;
   private busy = false;
   /** Names repeat: the last valid one is not checked again. */
-  private lastValidName = '';
+  private lastValidName: string | undefined;
   private closing: Promise<FlushReport> | undefined;
 
   constructor(options: TrackerOptions = {}) {
@@ -141,6 +141,7 @@ export class Tracker {
   }
 
   /** Wraps `fn` so it runs in the context active now, wherever it is called from. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function, its own signature kept
   bind<F extends (...args: any[]) => any>(fn: F): F {
     return this.contexts.bind(fn);
   }

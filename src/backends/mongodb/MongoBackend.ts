@@ -1,0 +1,150 @@
+import { BSON, type Collection, MongoBulkWriteError, type MongoClient } from 'mongodb';
+import type { Backend } from '../Backend.js';
+import { EventTrackError, type EventFailure, PartialDeliveryError } from '../../errors.js';
+import type { TrackedEvent } from '../../event/TrackedEvent.js';
+import { ensureIndexes, eventIndexes, type IndexReport } from './indexes.js';
+import { type MongoBackendOptions, type ResolvedMongoBackendOptions, resolveMongoBackendOptions } from './MongoBackendOptions.js';
+import { resolveConnection } from './MongoConnectionOptions.js';
+import { type EventDocument, toDocument } from './toDocument.js';
+import { bulkFailures, isOversizeError, sizeLimitOf } from './writeErrors.js';
+
+/**
+ * The MongoDB event store backend: one unordered `insertMany` per batch, the
+ * event id as `_id`.
+ *
+ * - A retried batch never duplicates: duplicate-key errors count as delivered.
+ * - One bad event never fails its batch: the others are stored and the bad
+ *   one is reported alone (a {@link PartialDeliveryError}, not retryable).
+ * - Network errors and server restarts reject the whole `send`; the tracker's
+ *   delivery layer retries the batch with backoff.
+ * - Indexes are created once, in the background on first `send` (or by
+ *   awaiting `init()`); a server that refuses one never fails delivery.
+ *
+ * ```ts
+ * const tracker = createTracker({ backends: { mongo: new MongoBackend({ url: 'mongodb://127.0.0.1:27017/' }) } });
+ * ```
+ */
+export class MongoBackend implements Backend {
+  /** The client in use (created from `url`, or the one given). */
+  readonly client: MongoClient;
+  /** Database and collection the events go to. */
+  readonly db: string;
+  readonly collection: string;
+  private readonly ownsClient: boolean;
+  private readonly options: ResolvedMongoBackendOptions;
+  private readonly events: Collection<EventDocument>;
+  private indexing: Promise<IndexReport> | undefined;
+  private closed: Promise<void> | undefined;
+
+  constructor(options: MongoBackendOptions) {
+    const connection = resolveConnection(options);
+    this.options = resolveMongoBackendOptions(options);
+    this.client = connection.client;
+    this.ownsClient = connection.ownsClient;
+    this.db = connection.db;
+    this.collection = connection.collection;
+    this.events = this.client.db(this.db).collection<EventDocument>(this.collection, { writeConcern: this.options.writeConcern });
+  }
+
+  /**
+   * Creates the indexes (once; later calls return the same report). Optional:
+   * the first `send` starts it in the background. Never rejects: refused
+   * indexes are listed in the report and passed to `onIndexError`.
+   */
+  init(): Promise<IndexReport> {
+    this.indexing ??= this.createIndexes();
+    return this.indexing;
+  }
+
+  /** Writes a batch; see the class comment for what is thrown when. */
+  async send(events: readonly TrackedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    if (this.closed !== undefined) throw new EventTrackError('MongoBackend is closed', { code: 'ERR_EVENTTRACK_CLOSED' });
+    if (this.options.indexes && this.indexing === undefined) void this.init();
+    const docs = events.map(toDocument);
+    const failures = await this.insert(docs, docs.map((_, i) => i));
+    if (failures.length > 0) {
+      throw new PartialDeliveryError(failures, `${failures.length} of ${events.length} event(s) rejected by MongoDB: ${String((failures[0]!.error as Error).message)}`);
+    }
+  }
+
+  /** Inserts `docs`; resolves to the events that failed for good, rejects when the whole batch should be retried. */
+  private async insert(docs: EventDocument[], batchIndex: number[]): Promise<EventFailure[]> {
+    try {
+      await this.events.insertMany(docs, { ordered: false });
+      return [];
+    } catch (error) {
+      if (error instanceof MongoBulkWriteError) {
+        const failures = bulkFailures(error, docs, batchIndex);
+        if (failures !== undefined) return failures;
+      }
+      // The driver refuses the whole batch when one document exceeds the
+      // server's size limit; set those aside and insert the others.
+      if (isOversizeError(error) && docs.length > 0) return this.insertWithoutOversize(docs, batchIndex, sizeLimitOf(error));
+      throw error;
+    }
+  }
+
+  private async insertWithoutOversize(docs: EventDocument[], batchIndex: number[], limit: number): Promise<EventFailure[]> {
+    const keep: EventDocument[] = [];
+    const keepIndex: number[] = [];
+    const failures: EventFailure[] = [];
+    docs.forEach((doc, i) => {
+      const size = BSON.calculateObjectSize(doc);
+      if (size <= limit) {
+        keep.push(doc);
+        keepIndex.push(batchIndex[i]!);
+      } else {
+        failures.push({
+          index: batchIndex[i]!,
+          retryable: false,
+          error: new EventTrackError(`MongoDB rejected event ${doc._id} ("${doc.name}"): its document is ${size} bytes, over the ${limit}-byte limit`, {
+            code: 'ERR_EVENTTRACK_MONGODB_REJECTED',
+          }),
+        });
+      }
+    });
+    if (failures.length === 0) throw new EventTrackError('MongoDB refused a document as too large, but none is over the limit');
+    return keep.length === 0 ? failures : [...failures, ...(await this.insert(keep, keepIndex))];
+  }
+
+  private async createIndexes(): Promise<IndexReport> {
+    const { retentionSeconds, contextIndexes, onIndexError } = this.options;
+    let report: IndexReport;
+    try {
+      report = await ensureIndexes(this.events, eventIndexes({ retentionSeconds, contextIndexes }));
+    } catch (error) {
+      const failure = new EventTrackError(`MongoDB index creation failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      report = { unreachable: false, created: [], failed: [{ index: '*', error: failure }] };
+    }
+    if (report.unreachable) {
+      // Try again on the next send, once the server is back.
+      if (this.closed === undefined) this.indexing = undefined;
+      return report;
+    }
+    for (const { error } of report.failed) {
+      try {
+        onIndexError?.(error);
+      } catch {
+        // A throwing listener must not turn into an unhandled rejection.
+      }
+    }
+    return report;
+  }
+
+  /** Nothing is buffered here: every `send` has resolved once its batch was written. */
+  flush(): void {}
+
+  /**
+   * Closes the client if the backend created it (index creation still running
+   * is then abandoned); a client passed in stays open. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      if (!this.ownsClient) return;
+      await this.client.close();
+      await this.indexing;
+    })();
+    return this.closed;
+  }
+}

@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JsonObject } from '../event/TrackedEvent.js';
+import type { RequestTrackingOptions } from './options.js';
+import { extractRequestContext, pathOf } from './requestContext.js';
+import { watchResponse, type RouteReader } from './requestEvent.js';
+import type { RequestTracker } from './RequestTracker.js';
+import { resolveRequestTracking, type ResolvedRequestTracking } from './resolveOptions.js';
+
+/**
+ * The framework-neutral core of every request integration: options resolved
+ * once, then for each request skip → extract the context → run the rest of
+ * the request inside it (→ watch the response for the request event).
+ * Adapters only say where the raw request, the response, the URL and the
+ * route are.
+ */
+export class RequestTracking<Req> {
+  private readonly options: ResolvedRequestTracking<Req>;
+
+  /** Throws {@link ConfigurationError} for a bad option. */
+  constructor(
+    private readonly tracker: RequestTracker,
+    options: RequestTrackingOptions<Req> | undefined,
+    private readonly routeOf?: RouteReader<Req>,
+  ) {
+    this.options = resolveRequestTracking(tracker, options);
+  }
+
+  /**
+   * Runs `next` (the rest of the request) inside the request context and
+   * returns its result; `next` learns whether the context was entered. A skipped request runs `next` as is. Whatever fails on
+   * our side is reported and `next` still runs exactly once; what `next`
+   * throws or rejects with reaches the caller unchanged.
+   */
+  run<R>(raw: IncomingMessage, res: ServerResponse, url: string, source: Req, next: (tracked: boolean) => R): R {
+    const options = this.options;
+    const path = pathOf(url);
+    if (options.skip !== undefined) {
+      let skipped = false;
+      try {
+        skipped = options.skip(path, source);
+      } catch (error) {
+        options.report('skip', error);
+      }
+      if (skipped) return next(false);
+    }
+
+    let context: JsonObject;
+    try {
+      context = extractRequestContext(raw, path, source, options);
+    } catch (error) {
+      options.report('context', error);
+      return next(false);
+    }
+    let entered = false;
+    try {
+      return this.tracker.context(options.contextName, context, () => {
+        entered = true;
+        if (options.event !== undefined) {
+          try {
+            watchResponse(this.tracker, options, options.event, raw, res, url, path, source, this.routeOf);
+          } catch (error) {
+            options.report('requestEvent', error);
+          }
+        }
+        return next(true);
+      });
+    } catch (error) {
+      if (entered) throw error; // thrown by the app's own code: not ours to swallow
+      options.report('context', error);
+      return next(false);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import type { IncomingMessage } from 'node:http';
+import type { JsonObject } from '../event/TrackedEvent.js';
+import { resolveClientIp } from './clientIp.js';
+import { resolveRequestId } from './requestId.js';
+import type { ResolvedRequestTracking } from './resolveOptions.js';
+import { readCookie } from './sessionHash.js';
+
+function cap(value: string, max: number): string {
+  return value.length > max ? value.slice(0, max) : value;
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === '' ? undefined : first;
+}
+
+/** The path part of a request target (`/a/b?x=1` → `/a/b`). */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * Builds the `request` context of one request from the raw node request.
+ * `path` is the path without query string (as sent, before any framework
+ * rewrites it); `source` is the framework's request object, handed to the
+ * callbacks. Never throws: a failing callback is reported and its field left
+ * out.
+ */
+export function extractRequestContext<Req>(
+  raw: IncomingMessage,
+  path: string,
+  source: Req,
+  options: ResolvedRequestTracking<Req>,
+): JsonObject {
+  const max = options.maxValueLength;
+  const headers = raw.headers;
+  const context: JsonObject = { method: raw.method ?? 'GET', path: cap(path, max) };
+
+  const host = header(headers.host);
+  if (host !== undefined) context['host'] = cap(host, max);
+
+  let ip: string | undefined;
+  try {
+    ip = resolveClientIp(raw.socket?.remoteAddress, header(headers[options.proxyHeader]), options.proxyHeader, options.trust);
+  } catch (error) {
+    options.report('trustProxy', error);
+    ip = raw.socket?.remoteAddress;
+  }
+  if (ip !== undefined) context['ip'] = ip;
+
+  const agent = header(headers['user-agent']);
+  if (agent !== undefined) context['user_agent'] = cap(agent, max);
+  const referer = header(headers.referer ?? headers['referrer']);
+  if (referer !== undefined) context['referer'] = cap(referer, max);
+  const language = header(headers['accept-language']);
+  if (language !== undefined) context['accept_language'] = cap(language, max);
+
+  context['request_id'] = resolveRequestId(
+    options.requestIdHeader === undefined ? undefined : headers[options.requestIdHeader],
+    options.maxRequestIdLength,
+  );
+
+  if (options.userId !== undefined) {
+    try {
+      const id = options.userId(source);
+      if (typeof id === 'string' && id !== '') context['user_id'] = cap(id, max);
+      else if (typeof id === 'number' && Number.isFinite(id)) context['user_id'] = id;
+      else if (typeof id === 'bigint') context['user_id'] = id.toString();
+    } catch (error) {
+      options.report('userId', error);
+    }
+  }
+
+  if (options.hashSession !== undefined) {
+    let session: string | null | undefined;
+    try {
+      session = options.sessionId === undefined ? readCookie(header(headers.cookie), options.sessionCookie) : options.sessionId(source);
+    } catch (error) {
+      options.report('sessionId', error);
+    }
+    if (typeof session === 'string' && session !== '') context['session_hash'] = options.hashSession(session);
+  }
+  return context;
+}

@@ -1,0 +1,85 @@
+// The storage contract under Metrics. Metrics owns the key layout, time math
+// and coalescing; a store only knows how to apply a write batch at most once
+// and how to read hashes, strings, sets and unique counts back. Every key
+// carries a Redis Cluster hash tag (`prefix{tag}:…`); keys that must be read
+// or written together share the tag.
+
+/** Expiry of a key touched by a write: absolute epoch seconds. */
+export interface KeyExpiry {
+  /** Set only if the key has no expiry yet (Redis `EXPIREAT … NX`): a bucket's retention, fixed when it is created. */
+  readonly nx?: number;
+  /** Set if earlier than the current expiry (Redis `EXPIREAT … LT`): the per-call `expire` option. */
+  readonly lt?: number;
+}
+
+/**
+ * One write. Fields and values are parallel arrays. Increments and hash sets
+ * may be integers or finite decimals (decimals are added with
+ * `HINCRBYFLOAT`, exact only to double precision).
+ */
+export type WriteOp =
+  | { readonly kind: 'hincr'; readonly key: string; readonly fields: readonly string[]; readonly values: readonly number[]; readonly expiry?: KeyExpiry }
+  | { readonly kind: 'hset'; readonly key: string; readonly fields: readonly string[]; readonly values: readonly number[]; readonly expiry?: KeyExpiry }
+  | { readonly kind: 'pfadd'; readonly key: string; readonly members: readonly string[]; readonly expiry?: KeyExpiry }
+  | { readonly kind: 'sadd'; readonly key: string; readonly members: readonly string[] }
+  | { readonly kind: 'srem'; readonly key: string; readonly members: readonly string[] }
+  | { readonly kind: 'set'; readonly key: string; readonly value: string }
+  | { readonly kind: 'del'; readonly key: string };
+
+/**
+ * A batch of writes with a unique id. Applying the same batch (same id, same
+ * ops) again within the store's dedupe window is a no-op, so a batch can be
+ * retried after a timeout or a lost reply without double counting. A store
+ * may split a batch into parts (one per Cluster slot, bounded in size); each
+ * part is applied atomically and at most once.
+ */
+export interface WriteBatch {
+  readonly id: string;
+  readonly ops: readonly WriteOp[];
+}
+
+/** What a store did with a batch. */
+export interface WriteResult {
+  /** Parts applied now. */
+  readonly applied: number;
+  /** Parts skipped because they had been applied before (a retry). */
+  readonly duplicates: number;
+  /** Ops the server rejected (e.g. a foreign key of another type); not retryable. */
+  readonly rejectedOps: number;
+  /** The first rejection, when there was one. */
+  readonly rejection?: string;
+}
+
+/** A hash read: the values of `fields` of `key`. */
+export interface HashRead {
+  readonly key: string;
+  readonly fields: readonly string[];
+}
+
+/**
+ * A counter store: {@link MemoryCounterStore} or {@link RedisCounterStore}.
+ * Implement it to keep counters elsewhere; run test/unit/metrics conformance
+ * suite against it.
+ */
+export interface CounterStore {
+  /** Prefix of every key this store writes (`clear()` removes exactly these). */
+  readonly prefix: string;
+  /** How long (ms) a batch id is remembered; retries must finish within it. */
+  readonly dedupeWindowMs: number;
+  /** Applies a batch at most once. Rejects when some part could not be applied (retry the same batch). */
+  write(batch: WriteBatch): Promise<WriteResult>;
+  /** Hash field values, `null` where missing; one array per read, in order. */
+  readHashes(reads: readonly HashRead[]): Promise<(number | null)[][]>;
+  /** String values, `null` where missing. */
+  readStrings(keys: readonly string[]): Promise<(string | null)[]>;
+  /** Members of each set (unordered). */
+  readSets(keys: readonly string[]): Promise<string[][]>;
+  /** Cardinality of the union of unique-count keys; all keys share one hash tag. */
+  countUnique(keys: readonly string[]): Promise<number>;
+  /** Deletes every key starting with `keyPrefix` (which starts with `prefix`); returns how many. */
+  deleteByPrefix(keyPrefix: string): Promise<number>;
+  /** Deletes every key under `prefix`; never touches other keys. */
+  clear(): Promise<number>;
+  /** Releases connections the store opened; idempotent. */
+  close(): Promise<void>;
+}

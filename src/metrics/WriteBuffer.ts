@@ -1,0 +1,150 @@
+import type { KeyExpiry, WriteOp } from './CounterStore.js';
+
+interface HashEntry {
+  /** Field → pending increment. */
+  incr: Map<string, number> | undefined;
+  /** Field → value to set (later increments already added in). */
+  set: Map<string, number> | undefined;
+  nx: number;
+  lt: number;
+}
+
+interface MemberEntry {
+  members: Set<string>;
+  nx: number;
+}
+
+/**
+ * Writes coalesced in process until the next flush: increments of one hash
+ * field are summed, a set replaces pending increments of its field, unique
+ * members and registry members are deduplicated, a string keeps its last
+ * value. `size` counts the distinct writes held.
+ */
+export class WriteBuffer {
+  private hashes = new Map<string, HashEntry>();
+  private hlls = new Map<string, MemberEntry>();
+  private sets = new Map<string, Set<string>>();
+  private strings = new Map<string, string>();
+  /** Distinct writes held. */
+  size = 0;
+
+  /** Adds `delta` to a hash field. `nx`: retention expiry (epoch s, 0 none); `lt`: per-call expiry (0 none). */
+  incr(key: string, field: string, delta: number, nx: number, lt = 0): void {
+    const entry = this.hashEntry(key, nx, lt);
+    if (entry.set !== undefined) {
+      const pending = entry.set.get(field);
+      if (pending !== undefined) {
+        entry.set.set(field, pending + delta);
+        return;
+      }
+    }
+    const incr = (entry.incr ??= new Map());
+    const pending = incr.get(field);
+    if (pending === undefined) this.size += 1;
+    incr.set(field, pending === undefined ? delta : pending + delta);
+  }
+
+  /** Replaces a hash field's value. */
+  hset(key: string, field: string, value: number, nx: number, lt = 0): void {
+    const entry = this.hashEntry(key, nx, lt);
+    const set = (entry.set ??= new Map());
+    if (entry.incr?.delete(field) === true) this.size -= 1;
+    if (!set.has(field)) this.size += 1;
+    set.set(field, value);
+  }
+
+  /** Adds a member to a unique-count key. */
+  pfadd(key: string, member: string, nx: number): void {
+    let entry = this.hlls.get(key);
+    if (entry === undefined) {
+      entry = { members: new Set(), nx };
+      this.hlls.set(key, entry);
+    }
+    if (!entry.members.has(member)) {
+      entry.members.add(member);
+      this.size += 1;
+    }
+  }
+
+  /** Adds a member to a registry set. */
+  sadd(key: string, member: string): void {
+    let set = this.sets.get(key);
+    if (set === undefined) {
+      set = new Set();
+      this.sets.set(key, set);
+    }
+    if (!set.has(member)) {
+      set.add(member);
+      this.size += 1;
+    }
+  }
+
+  /** Sets a string key (gauges). */
+  setString(key: string, value: string): void {
+    if (!this.strings.has(key)) this.size += 1;
+    this.strings.set(key, value);
+  }
+
+  /** Drops every pending write whose key starts with one of `prefixes`; returns how many. */
+  discard(prefixes: readonly string[]): number {
+    const matches = (key: string): boolean => prefixes.some((p) => key.startsWith(p));
+    let dropped = 0;
+    for (const [key, entry] of this.hashes) {
+      if (!matches(key)) continue;
+      dropped += (entry.incr?.size ?? 0) + (entry.set?.size ?? 0);
+      this.hashes.delete(key);
+    }
+    for (const [key, entry] of this.hlls) {
+      if (!matches(key)) continue;
+      dropped += entry.members.size;
+      this.hlls.delete(key);
+    }
+    for (const key of this.strings.keys()) {
+      if (matches(key)) {
+        dropped += 1;
+        this.strings.delete(key);
+      }
+    }
+    this.size -= dropped;
+    return dropped;
+  }
+
+  /** Everything held as store ops (registries last), leaving the buffer empty. */
+  take(): WriteOp[] {
+    const ops: WriteOp[] = [];
+    for (const [key, entry] of this.hashes) {
+      const expiry = toExpiry(entry.nx, entry.lt);
+      if (entry.set !== undefined && entry.set.size > 0) {
+        ops.push({ kind: 'hset', key, fields: [...entry.set.keys()], values: [...entry.set.values()], ...expiry });
+      }
+      if (entry.incr !== undefined && entry.incr.size > 0) {
+        ops.push({ kind: 'hincr', key, fields: [...entry.incr.keys()], values: [...entry.incr.values()], ...expiry });
+      }
+    }
+    for (const [key, entry] of this.hlls) ops.push({ kind: 'pfadd', key, members: [...entry.members], ...toExpiry(entry.nx, 0) });
+    for (const [key, value] of this.strings) ops.push({ kind: 'set', key, value });
+    for (const [key, members] of this.sets) ops.push({ kind: 'sadd', key, members: [...members] });
+    this.hashes = new Map();
+    this.hlls = new Map();
+    this.sets = new Map();
+    this.strings = new Map();
+    this.size = 0;
+    return ops;
+  }
+
+  private hashEntry(key: string, nx: number, lt: number): HashEntry {
+    let entry = this.hashes.get(key);
+    if (entry === undefined) {
+      entry = { incr: undefined, set: undefined, nx, lt };
+      this.hashes.set(key, entry);
+    } else if (lt !== 0 && (entry.lt === 0 || lt < entry.lt)) {
+      entry.lt = lt;
+    }
+    return entry;
+  }
+}
+
+function toExpiry(nx: number, lt: number): { expiry?: KeyExpiry } {
+  if (nx === 0 && lt === 0) return {};
+  return { expiry: { ...(nx === 0 ? {} : { nx }), ...(lt === 0 ? {} : { lt }) } };
+}

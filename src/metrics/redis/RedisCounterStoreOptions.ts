@@ -1,0 +1,102 @@
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import { ConfigurationError } from '../../errors.js';
+import { checkPrefix, DEFAULT_KEY_PREFIX } from '../keys.js';
+
+/** A Redis Cluster seed node. */
+export interface ClusterNodeAddress {
+  host: string;
+  port: number;
+}
+
+/**
+ * Options of {@link RedisCounterStore}. Give exactly one of `url`, `cluster`
+ * or `client`.
+ */
+export interface RedisCounterStoreOptions {
+  /** `redis://[user:pass@]host:port[/db]` of a standalone server; the store opens and closes the connection. */
+  url?: string;
+  /** Seed nodes of a Redis Cluster; the store opens and closes the cluster client. */
+  cluster?: readonly ClusterNodeAddress[];
+  /** An ioredis `Redis` or `Cluster` client; it is left open by `close()`. It must not use ioredis' `keyPrefix` (use `prefix`). */
+  client?: Redis | Cluster;
+  /** Prefix of every key; `clear()` deletes exactly the keys under it. Default `'et:'`. */
+  prefix?: string;
+  /** ioredis options for a connection the store opens (with `url`, or per node with `cluster`). Default `{}` plus auto-pipelining. */
+  redisOptions?: RedisOptions;
+  /** ioredis Cluster options (with `cluster`). Default `{}` plus auto-pipelining. */
+  clusterOptions?: ClusterOptions;
+  /**
+   * How long a marker of an applied batch part lives, seconds. A retry of the
+   * same batch within this window is skipped, so it must exceed the longest
+   * retry window (Metrics checks). Default 3600.
+   */
+  dedupeTtlSeconds?: number;
+  /** Most fields/members one script call carries (bounds how long Redis is busy per call). Default 2000, at most 4000. */
+  maxItemsPerScript?: number;
+  /** COUNT hint of SCAN for `clear()` and deletes. Default 1000. */
+  scanCount?: number;
+}
+
+/** Defaults of {@link RedisCounterStoreOptions}. */
+export const DEFAULT_REDIS_COUNTER_STORE_OPTIONS = Object.freeze({
+  prefix: DEFAULT_KEY_PREFIX,
+  dedupeTtlSeconds: 3600,
+  maxItemsPerScript: 2000,
+  scanCount: 1000,
+});
+
+/** Options after defaults and validation. */
+export interface ResolvedRedisCounterStoreOptions {
+  prefix: string;
+  dedupeTtlSeconds: number;
+  maxItemsPerScript: number;
+  scanCount: number;
+}
+
+function integer(option: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
+    throw new ConfigurationError(option, `expected an integer from 1 to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Validates everything except the connection choice. */
+export function resolveRedisCounterStoreOptions(options: RedisCounterStoreOptions): ResolvedRedisCounterStoreOptions {
+  const d = DEFAULT_REDIS_COUNTER_STORE_OPTIONS;
+  return {
+    prefix: checkPrefix('prefix', options.prefix ?? d.prefix),
+    dedupeTtlSeconds: integer('dedupeTtlSeconds', options.dedupeTtlSeconds, d.dedupeTtlSeconds),
+    maxItemsPerScript: integer('maxItemsPerScript', options.maxItemsPerScript, d.maxItemsPerScript, 4000),
+    scanCount: integer('scanCount', options.scanCount, d.scanCount),
+  };
+}
+
+/** Checks that exactly one way to connect is given and that it is usable. */
+export function checkConnection(options: RedisCounterStoreOptions): 'url' | 'cluster' | 'client' {
+  const given = (['url', 'cluster', 'client'] as const).filter((k) => options[k] !== undefined);
+  if (given.length !== 1) {
+    throw new ConfigurationError(
+      given.length === 0 ? 'url' : given.join('/'),
+      'give exactly one of `url` (redis://host:port), `cluster` ([{ host, port }, …]) or `client` (an ioredis Redis or Cluster)',
+    );
+  }
+  const kind = given[0]!;
+  if (kind === 'url' && (typeof options.url !== 'string' || !/^rediss?:\/\//.test(options.url))) {
+    throw new ConfigurationError('url', `expected redis://host:port or rediss://host:port, got ${JSON.stringify(options.url)}`);
+  }
+  if (kind === 'cluster') {
+    const nodes = options.cluster;
+    if (!Array.isArray(nodes) || nodes.length === 0 || nodes.some((n) => typeof n?.host !== 'string' || !Number.isInteger(n?.port))) {
+      throw new ConfigurationError('cluster', 'expected a non-empty array of { host, port }');
+    }
+  }
+  if (kind === 'client') {
+    const client = options.client as { pipeline?: unknown; options?: { keyPrefix?: string; redisOptions?: { keyPrefix?: string } } };
+    if (typeof client?.pipeline !== 'function') throw new ConfigurationError('client', 'expected an ioredis Redis or Cluster instance');
+    if (client.options?.keyPrefix || client.options?.redisOptions?.keyPrefix) {
+      throw new ConfigurationError('client', "the client uses ioredis' keyPrefix, which SCAN-based deletes cannot see; remove it and pass `prefix` to the store instead");
+    }
+  }
+  return kind;
+}

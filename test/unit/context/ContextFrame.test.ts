@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createFrame, jsonSize, mergeContext } from '../../../src/context/ContextFrame.js';
+
+test('mergeContext: inner wins, plain objects merge deeply, arrays and scalars replace, untouched subtrees are shared', () => {
+  const base = Object.freeze({ a: 1, o: Object.freeze({ x: 1, deep: Object.freeze({ k: 'v' }) }), list: Object.freeze([1, 2]), keep: Object.freeze({ s: 1 }) });
+  const merged = mergeContext(base, { a: 2, o: { y: 2, deep: { j: 'w' } }, list: [3] });
+  assert.deepEqual(merged, { a: 2, o: { x: 1, y: 2, deep: { k: 'v', j: 'w' } }, list: [3], keep: { s: 1 } });
+  assert.equal(merged['keep'], base.keep);
+  assert.ok(Object.isFrozen(merged) && Object.isFrozen(merged['o']) && Object.isFrozen(merged['list']));
+});
+
+test('createFrame chains frames and computes merged context and its JSON size once', () => {
+  const outer = createFrame('outer', { user_id: 1, org: { id: 'o' } }, undefined);
+  const inner = createFrame('inner', { org: { name: 'n' } }, outer);
+  assert.equal(inner.parent, outer);
+  assert.deepEqual(inner.merged, { user_id: 1, org: { id: 'o', name: 'n' } });
+  assert.equal(inner.size, JSON.stringify(inner.merged).length);
+  assert.equal(jsonSize({ s: 'abc', n: 12.5, b: true, z: null, l: [1, 'x'] }), JSON.stringify({ s: 'abc', n: 12.5, b: true, z: null, l: [1, 'x'] }).length);
+});

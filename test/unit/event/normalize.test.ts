@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ValidationError } from '../../../src/errors.js';
+import { MAX_DEPTH, Normalizer } from '../../../src/event/normalize.js';
+
+class WithToJSON {
+  constructor(private readonly v: number) {}
+  toJSON(): unknown {
+    return { wrapped: this.v };
+  }
+}
+class Plain {
+  a = 1;
+  b = 'two';
+}
+const circular: Record<string, unknown> = { a: 1 };
+circular['self'] = circular;
+const error = Object.assign(new Error('boom', { cause: new Error('root') }), { code: 'E_BOOM' });
+const sym = Symbol('tag');
+
+// [rule, input value, expected recorded value (undefined = key omitted), converted?]
+const rules: Array<[string, unknown, unknown, boolean]> = [
+  ['string', 'x', 'x', false],
+  ['finite number', 1.5, 1.5, false],
+  ['boolean', true, true, false],
+  ['null', null, null, false],
+  ['NaN → null', NaN, null, true],
+  ['Infinity → null', Infinity, null, true],
+  ['-Infinity → null', -Infinity, null, true],
+  ['undefined → omitted', undefined, undefined, false],
+  ['function → omitted', () => 1, undefined, true],
+  ['symbol → description', sym, 'Symbol(tag)', true],
+  ['BigInt → decimal string', 12345678901234567890n, '12345678901234567890', true],
+  ['Date → ISO string', new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)), '2026-01-02T03:04:05.006Z', true],
+  ['invalid Date → null', new Date(NaN), null, true],
+  ['RegExp → source', /ab+c/i, '/ab+c/i', true],
+  ['Map → object', new Map<unknown, unknown>([['k', 1], [2, 'two']]), { k: 1, '2': 'two' }, true],
+  ['Set → array', new Set([1, 'a']), [1, 'a'], true],
+  ['Buffer → base64', Buffer.from('hello'), 'aGVsbG8=', true],
+  ['Uint8Array → base64', new Uint8Array([1, 2, 3]), 'AQID', true],
+  ['ArrayBuffer → base64', new Uint8Array([255]).buffer, '/w==', true],
+  ['Float64Array → numbers', new Float64Array([1.5, 2]), [1.5, 2], true],
+  ['BigInt64Array → strings', new BigInt64Array([5n]), ['5'], true],
+  ['toJSON() → its result', new WithToJSON(7), { wrapped: 7 }, false],
+  ['throwing toJSON → marker', { toJSON: () => { throw new Error('nope'); } }, '[Unserializable: nope]', true],
+  ['boxed String → primitive', new String('s'), 's', false],
+  ['boxed Number → primitive', new Number(3), 3, false],
+  ['class instance → own enumerable keys', new Plain(), { a: 1, b: 'two' }, false],
+  ['circular → marker', circular, { a: 1, self: '[Circular]' }, true],
+  ['array with undefined → null', [1, undefined, 'x'], [1, null, 'x'], false],
+  ['array with function → null', [() => 1], [null], true],
+  ['nested plain objects copied', { a: { b: [1, { c: 2 }] } }, { a: { b: [1, { c: 2 }] } }, false],
+];
+
+describe('Normalizer rules', () => {
+  for (const [rule, input, expected, converted] of rules) {
+    test(rule, () => {
+      const n = new Normalizer(false);
+      const out = n.object({ v: input });
+      if (expected === undefined) assert.equal('v' in out, false);
+      else assert.deepEqual(out['v'], expected);
+      assert.equal(n.conversions > 0, converted, `conversions=${n.conversions}`);
+      // What is recorded is JSON: it survives a round trip unchanged.
+      assert.deepEqual(JSON.parse(JSON.stringify(out)), out);
+    });
+  }
+
+  test('Error → { name, message, stack, code, cause }', () => {
+    const out = new Normalizer(false).object({ e: error })['e'] as Record<string, unknown>;
+    assert.equal(out['name'], 'Error');
+    assert.equal(out['message'], 'boom');
+    assert.equal(out['code'], 'E_BOOM');
+    assert.match(String(out['stack']), /boom/);
+    assert.equal((out['cause'] as Record<string, unknown>)['message'], 'root');
+  });
+
+  test(`nesting deeper than ${MAX_DEPTH} is truncated`, () => {
+    let deep: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < MAX_DEPTH + 5; i++) deep = { d: deep };
+    let out = new Normalizer(false).object(deep) as Record<string, unknown>;
+    let depth = 0;
+    while (typeof out['d'] === 'object') {
+      out = out['d'] as Record<string, unknown>;
+      depth++;
+    }
+    assert.equal(out['d'], '[Truncated]');
+    assert.equal(depth, MAX_DEPTH - 1);
+  });
+
+  test('a shared (non-circular) object is copied twice, not marked circular', () => {
+    const shared = { x: 1 };
+    assert.deepEqual(new Normalizer(false).object({ a: shared, b: shared }), { a: { x: 1 }, b: { x: 1 } });
+  });
+
+  test('the copy is independent of the input', () => {
+    const input = { a: { b: 1 }, list: [1, 2] };
+    const out = new Normalizer(false).object(input);
+    input.a.b = 2;
+    input.list.push(3);
+    assert.deepEqual(out, { a: { b: 1 }, list: [1, 2] });
+  });
+
+  test('own __proto__ keys stay data, never prototypes', () => {
+    const input = JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}') as object;
+    const out = new Normalizer(false).object(input);
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    assert.deepEqual(Object.keys(out).sort(), ['__proto__', 'ok']);
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  });
+
+  test('non-object data is wrapped as { value }', () => {
+    assert.deepEqual(new Normalizer(false).object('text'), { value: 'text' });
+    assert.deepEqual(new Normalizer(false).object([1, 2]), { value: [1, 2] });
+    assert.deepEqual(new Normalizer(false).object(undefined), {});
+    assert.deepEqual(new Normalizer(false).object(null), {});
+  });
+
+  test('size tracks the JSON length closely', () => {
+    const input = { url: '/a/b/c', n: 123456.5, ok: true, list: ['x', 'yy', null], nested: { k: 'v' } };
+    const n = new Normalizer(false);
+    n.object(input);
+    const actual = JSON.stringify(input).length;
+    assert.ok(Math.abs(n.size - actual) <= 8, `estimated ${n.size}, actual ${actual}`);
+  });
+});
+
+describe('Normalizer strict', () => {
+  test('throws a ValidationError naming the path of a non-JSON value', () => {
+    const n = new Normalizer(true);
+    assert.throws(
+      () => n.object({ user: { id: 1n } }),
+      (error: unknown) => error instanceof ValidationError && error.path === 'user.id' && error.reason === 'non-json-value',
+    );
+  });
+
+  test('accepts plain JSON and omits undefined properties without throwing', () => {
+    assert.deepEqual(new Normalizer(true).object({ a: 1, b: undefined, c: [true, null] }), { a: 1, c: [true, null] });
+  });
+});

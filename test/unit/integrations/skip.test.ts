@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigurationError } from '../../../src/errors.js';
+import { compileSkip, globToRegExp } from '../../../src/integrations/skip.js';
+
+describe('compileSkip', () => {
+  it('returns undefined for no rules', () => {
+    assert.equal(compileSkip([]), undefined);
+  });
+
+  it('matches string prefixes', () => {
+    const skip = compileSkip<unknown>(['/health', '/static/'])!;
+    for (const path of ['/health', '/healthz', '/health/live', '/static/app.js']) assert.ok(skip(path, {}), path);
+    for (const path of ['/', '/api/health', '/static']) assert.ok(!skip(path, {}), path);
+  });
+
+  it('matches globs over the whole path', () => {
+    const skip = compileSkip<unknown>(['/assets/**', '/*.ico', '/v?/ping'])!;
+    for (const path of ['/assets/a.js', '/assets/x/y/z.css', '/favicon.ico', '/v1/ping']) assert.ok(skip(path, {}), path);
+    for (const path of ['/assets', '/img/favicon.ico', '/v10/ping', '/v1/ping/x']) assert.ok(!skip(path, {}), path);
+  });
+
+  it('matches RegExps, ignoring the global flag state', () => {
+    const skip = compileSkip<unknown>([/^\/internal\//g])!;
+    assert.ok(skip('/internal/a', {}));
+    assert.ok(skip('/internal/a', {}), 'a /g RegExp would fail every second test');
+    assert.ok(!skip('/public/internal/a', {}));
+  });
+
+  it('calls predicates with the framework request', () => {
+    const skip = compileSkip<{ bot: boolean }>([(req) => req.bot])!;
+    assert.ok(skip('/x', { bot: true }));
+    assert.ok(!skip('/x', { bot: false }));
+  });
+
+  it('rejects empty and non-rule entries naming skip', () => {
+    for (const bad of ['', 42, null]) {
+      assert.throws(() => compileSkip([bad as never]), (error: unknown) => error instanceof ConfigurationError && error.option === 'skip');
+    }
+  });
+});
+
+describe('globToRegExp', () => {
+  it('escapes RegExp characters', () => {
+    assert.ok(globToRegExp('/a.b(c)').test('/a.b(c)'));
+    assert.ok(!globToRegExp('/a.b').test('/axb'));
+  });
+});

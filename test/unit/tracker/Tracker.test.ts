@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MemoryBackend } from '../../../src/backends/memory/MemoryBackend.js';
+import { ConfigurationError, type EventTrackError, TrackerNotFoundError, ValidationError } from '../../../src/errors.js';
+import type { TrackedEvent } from '../../../src/event/TrackedEvent.js';
+import { createTracker } from '../../../src/tracker/createTracker.js';
+import { getTracker, registerTracker, unregisterTracker } from '../../../src/tracker/registry.js';
+import type { Tracker } from '../../../src/tracker/Tracker.js';
+import type { TrackerOptions } from '../../../src/tracker/TrackerOptions.js';
+import type { DropNotice } from '../../../src/tracker/TrackerEvents.js';
+
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const trackers: Tracker[] = [];
+function setup(options: TrackerOptions = {}) {
+  const memory = new MemoryBackend();
+  const errors: EventTrackError[] = [];
+  const drops: DropNotice[] = [];
+  const tracker = createTracker({ backends: { memory }, delivery: { flushIntervalMs: 5 }, ...options });
+  tracker.on('error', (e) => errors.push(e)).on('drop', (d) => drops.push(d));
+  trackers.push(tracker);
+  return { tracker, memory, errors, drops };
+}
+after(async () => {
+  await Promise.all(trackers.map((t) => t.shutdown()));
+});
+
+describe('Tracker.emit', () => {
+  test('builds {id, name, timestamp, context, data} with a UUID v7 id', async () => {
+    const { tracker, memory } = setup();
+    const before = Date.now();
+    tracker.context('request', { user_id: 3 }, () => tracker.emit('navigation.request', { url: '/x' }));
+    tracker.emit('at', {}, { timestamp: new Date('2020-01-01T00:00:00Z') });
+    await tracker.flush();
+    const [event, at] = memory.events;
+    assert.deepEqual(Object.keys(event!), ['id', 'name', 'timestamp', 'context', 'data']);
+    assert.match(event!.id, UUID_V7);
+    assert.equal(event!.name, 'navigation.request');
+    assert.ok(event!.timestamp instanceof Date && event!.timestamp.getTime() >= before && event!.timestamp.getTime() <= Date.now());
+    assert.deepEqual(event!.context, { user_id: 3 });
+    assert.deepEqual(event!.data, { url: '/x' });
+    assert.equal(at!.timestamp.toISOString(), '2020-01-01T00:00:00.000Z');
+  });
+
+  test('ids are unique and increase in emit order', async () => {
+    const { tracker, memory } = setup();
+    for (let i = 0; i < 5000; i++) tracker.emit('n', { i });
+    await tracker.flush();
+    const ids = memory.events.map((e) => e.id);
+    assert.equal(new Set(ids).size, 5000);
+    assert.ok(ids.every((id, i) => i === 0 || ids[i - 1]! < id));
+    assert.ok(ids.every((id) => UUID_V7.test(id)));
+  });
+
+  test('invalid names are rejected, counted and reported; strict throws', async () => {
+    const { tracker, memory, errors, drops } = setup();
+    tracker.emit('', {});
+    tracker.emit('x'.repeat(257), {});
+    tracker.emit('bad\nname', {});
+    tracker.emit(42 as unknown as string, {});
+    await tracker.flush();
+    assert.equal(memory.events.length, 0);
+    assert.deepEqual(tracker.stats().dropped, { 'invalid-name': 4 });
+    assert.equal(errors.length, 4);
+    assert.ok(errors.every((e) => e instanceof ValidationError && e.reason === 'invalid-name'));
+    assert.equal(drops.length, 4);
+    const strict = setup({ strict: true }).tracker;
+    assert.throws(() => strict.emit('', {}), ValidationError);
+    assert.throws(() => strict.emit('ok', { n: 1n }), /strict/);
+  });
+
+  test('oversized events are rejected and counted (maxEventSize)', async () => {
+    const { tracker, memory, errors } = setup({ maxEventSize: 1000 });
+    tracker.emit('big', { blob: 'x'.repeat(2000) });
+    tracker.emit('small', { blob: 'x'.repeat(100) });
+    tracker.context('c', { blob: 'y'.repeat(950) }, () => tracker.emit('small-data-big-context', {}));
+    await tracker.flush();
+    assert.deepEqual(memory.events.map((e) => e.name), ['small']);
+    assert.deepEqual(tracker.stats().dropped, { oversized: 2 });
+    assert.match(errors[0]!.message, /maxEventSize is 1000/);
+  });
+
+  test('processors: object replaces, null drops (counted), undefined keeps, throwing is reported and skipped', async () => {
+    const { tracker, memory, errors } = setup({
+      processors: [
+        (e) => (e.name === 'drop.me' ? null : undefined),
+        (e) => (e.name === 'boom' ? (() => { throw new Error('processor bug'); })() : undefined),
+        (e): TrackedEvent => ({ ...e, data: { ...e.data, enriched: true } }),
+      ],
+    });
+    tracker.emit('keep', { a: 1 });
+    tracker.emit('drop.me', {});
+    tracker.emit('boom', {});
+    await tracker.flush();
+    assert.deepEqual(memory.events.map((e) => [e.name, e.data]), [['keep', { a: 1, enriched: true }], ['boom', { enriched: true }]]);
+    assert.deepEqual(tracker.stats().dropped, { processor: 1 });
+    assert.equal(errors.length, 1);
+    assert.match(String((errors[0]!.cause as Error).message), /processor bug/);
+  });
+
+  test('a backend that throws, rejects or hangs does not affect emit or the other backends', async () => {
+    const good = new MemoryBackend();
+    const { tracker, errors } = setup({
+      backends: {
+        good,
+        throws: () => { throw new Error('sync throw'); },
+        rejects: async () => { throw new Error('async reject'); },
+        hangs: () => new Promise<void>(() => undefined),
+      },
+      delivery: { flushIntervalMs: 1, maxRetries: 1, retryBaseDelayMs: 1, sendTimeoutMs: 50 },
+    });
+    const started = performance.now();
+    for (let i = 0; i < 100; i++) tracker.emit('e', { i });
+    assert.ok(performance.now() - started < 100, 'emit stayed fast');
+    await sleep(20);
+    assert.equal(good.events.length, 100, 'the healthy backend got everything without waiting for the others');
+    const report = await tracker.flush(1000);
+    assert.equal(report.complete, true);
+    const stats = tracker.stats().backends;
+    assert.equal(stats['good']!.sent, 100);
+    for (const name of ['throws', 'rejects', 'hangs']) {
+      assert.equal(stats[name]!.dropReasons['retries-exhausted'], 100, name);
+    }
+    assert.ok(errors.some((e) => /sync throw/.test(e.message)));
+    assert.ok(errors.some((e) => /did not finish/.test(e.message)));
+  });
+
+  test('per-backend routes: include/exclude globs and per-backend processors', async () => {
+    const all = new MemoryBackend();
+    const nav = new MemoryBackend();
+    const redacted = new MemoryBackend();
+    const { tracker } = setup({
+      backends: {
+        all,
+        nav: { backend: nav, include: ['navigation.*'], exclude: ['navigation.debug'] },
+        redacted: { backend: redacted, processors: [(e) => ({ ...e, data: {} })] },
+      },
+    });
+    for (const name of ['navigation.request', 'navigation.debug', 'address.create']) tracker.emit(name, { secret: 1 });
+    await tracker.flush();
+    assert.equal(all.events.length, 3);
+    assert.deepEqual(nav.events.map((e) => e.name), ['navigation.request']);
+    assert.deepEqual(redacted.events.map((e) => e.data), [{}, {}, {}]);
+    assert.deepEqual(all.events[0]!.data, { secret: 1 });
+  });
+});
+
+describe('Tracker lifecycle', () => {
+  test('addBackend / removeBackend at run time; duplicate names are a ConfigurationError', async () => {
+    const { tracker } = setup();
+    const late = new MemoryBackend();
+    let closed = 0;
+    tracker.addBackend('late', { send: (events) => late.send(events), close: () => void closed++ });
+    assert.throws(() => tracker.addBackend('late', late), ConfigurationError);
+    assert.throws(() => tracker.addBackend('bad', {} as never), (e: unknown) => e instanceof ConfigurationError && e.option === 'backends.bad');
+    tracker.emit('one', {});
+    assert.equal(await tracker.removeBackend('late'), true);
+    assert.equal(closed, 1);
+    tracker.emit('two', {});
+    await tracker.flush();
+    assert.deepEqual(late.events.map((e) => e.name), ['one']);
+    assert.equal(await tracker.removeBackend('late'), false);
+  });
+
+  test('shutdown flushes, closes, is idempotent; later events are dropped as shutdown', async () => {
+    const memory = new MemoryBackend();
+    let closed = 0;
+    const { tracker } = setup({ backends: { memory: { backend: { send: (e) => memory.send(e), close: () => void closed++ } } } });
+    tracker.emit('before', {});
+    const first = tracker.shutdown();
+    const second = tracker.shutdown();
+    assert.equal(first, second);
+    const report = await first;
+    assert.equal(report.complete, true);
+    assert.equal(closed, 1);
+    tracker.emit('after', {});
+    assert.deepEqual(memory.events.map((e) => e.name), ['before']);
+    assert.deepEqual(tracker.stats().dropped, { shutdown: 1 });
+  });
+
+  test('shutdown with a hung backend keeps its deadline and drops what is left as shutdown-timeout', async () => {
+    const { tracker, drops } = setup({ backends: { hung: () => new Promise<void>(() => undefined) } });
+    tracker.emit('a', {});
+    tracker.emit('b', {});
+    const started = Date.now();
+    const report = await tracker.shutdown(100);
+    assert.ok(Date.now() - started < 1000);
+    assert.equal(report.complete, false);
+    assert.equal(report.backends['hung']!.pending, 2);
+    assert.deepEqual(tracker.stats().backends['hung']!.dropReasons, { 'shutdown-timeout': 2 });
+    assert.equal(drops.filter((d) => d.reason === 'shutdown-timeout').reduce((n, d) => n + d.count, 0), 2);
+  });
+
+  test('flush emits a flush event with its report', async () => {
+    const { tracker } = setup();
+    const reports: unknown[] = [];
+    tracker.on('flush', (r) => reports.push(r));
+    tracker.emit('x', {});
+    const report = await tracker.flush();
+    assert.deepEqual(reports, [report]);
+  });
+
+  test('stats count emitted, converted and per-backend delivery', async () => {
+    const { tracker } = setup();
+    tracker.emit('a', { when: new Date(0) });
+    tracker.emit('b', {});
+    await tracker.flush();
+    const stats = tracker.stats();
+    assert.equal(stats.emitted, 2);
+    assert.equal(stats.converted, 1);
+    assert.deepEqual(stats.backends['memory'], { queued: 0, inFlight: 0, sent: 2, failed: 0, retried: 0, dropped: 0, dropReasons: {} });
+  });
+
+  test('bad options throw a ConfigurationError naming the option', () => {
+    assert.throws(() => createTracker({ maxEventSize: -1 }), (e: unknown) => e instanceof ConfigurationError && e.option === 'maxEventSize');
+    assert.throws(() => createTracker({ delivery: { maxQueueSize: 0 } }), /delivery\.maxQueueSize/);
+    assert.throws(() => createTracker({ backends: { x: { backend: () => undefined, delivery: { batchSize: 1.5 } } } }), /backends\.x\.delivery\.batchSize/);
+  });
+});
+
+describe('registry', () => {
+  test('registerTracker / getTracker default and named; a missing name is a clear error', () => {
+    const { tracker } = setup();
+    registerTracker(tracker);
+    registerTracker(tracker, 'audit');
+    assert.equal(getTracker(), tracker);
+    assert.equal(getTracker('audit'), tracker);
+    assert.throws(() => getTracker('nope'), (e: unknown) => e instanceof TrackerNotFoundError && /"nope"/.test(e.message) && /"audit"/.test(e.message));
+    unregisterTracker();
+    unregisterTracker('audit');
+  });
+});
