@@ -33,7 +33,7 @@ export { AsyncContextStore } from './context/AsyncContextStore.js';
 export type { ContextStore } from './context/ContextStore.js';
 export type { ContextFrame } from './context/ContextFrame.js';
 export { bindEmitter } from './context/bindEmitter.js';
-export type { EmitterLike } from './context/bindEmitter.js';
+export type { EmitterLike, Listener } from './context/bindEmitter.js';
 export { Normalizer, MAX_DEPTH } from './event/normalize.js';
 export { newEventId } from './event/ids.js';
 export { checkEventName, MAX_NAME_LENGTH } from './event/validateName.js';
@@ -83,3 +83,48 @@ export type { TrustProxy, ProxyHeader } from './integrations/clientIp.js';
 export type { SkipRule } from './integrations/skip.js';
 
 // ── routing, processors and catalog (issue 5)
+export { compileNameFilter, NAME_FILTER_CACHE_SIZE } from './routing/nameFilter.js';
+export type { NameMatcher, NameFilter, NameFilterOptions } from './routing/nameFilter.js';
+export { Router, DEFAULT_ROUTER_OPTIONS } from './routing/Router.js';
+export type { RouterOptions } from './routing/Router.js';
+export type { RouteOptions } from './routing/Route.js';
+export { redact, DEFAULT_REDACT_OPTIONS } from './processors/redact.js';
+export type { RedactOptions } from './processors/redact.js';
+export { sample, DEFAULT_SAMPLE_OPTIONS } from './processors/sample.js';
+export type { SampleOptions, SampleKey } from './processors/sample.js';
+export { rename } from './processors/rename.js';
+export { map } from './processors/map.js';
+export type { EventChanges } from './processors/map.js';
+export { enrich, DEFAULT_ENRICH_OPTIONS } from './processors/enrich.js';
+export type { Enrichment, EnrichOptions } from './processors/enrich.js';
+export { edxLegacy, toEdxLegacy, EDX_LEGACY_CONTEXT_FIELDS } from './processors/edxLegacy.js';
+export type { EdxLegacyEvent, EdxLegacyField, EdxLegacyOptions } from './processors/edxLegacy.js';
+export { openTelemetry, DEFAULT_OPEN_TELEMETRY_OPTIONS } from './processors/openTelemetry.js';
+export type { OpenTelemetryOptions, OpenTelemetryApi } from './processors/openTelemetry.js';
+export { EventCatalog, DEFAULT_EVENT_CATALOG_OPTIONS } from './catalog/EventCatalog.js';
+export type { EventCatalogOptions } from './catalog/EventCatalog.js';
+export type { CatalogEntry } from './catalog/CatalogEntry.js';
+export { DEFAULT_CATALOG_POLICY } from './catalog/CatalogPolicy.js';
+export type {
+  CatalogPolicy,
+  CatalogPolicyOptions,
+  CatalogVerdict,
+  CatalogStatus,
+  CatalogReason,
+  SchemaIssue,
+} from './catalog/CatalogPolicy.js';
+export type {
+  EventMap,
+  NoEvents,
+  DataOf,
+  EmitArgs,
+  UntypedEventData,
+  EventMetadata,
+  EventDefinition,
+  SchemaEventDefinition,
+  WithEvent,
+  FromSchema,
+  JsonSchema,
+} from './catalog/types.js';
+export type { MarkdownOptions } from './catalog/toMarkdown.js';
+export type { JSONSchemaOptions } from './catalog/toJSONSchema.js';

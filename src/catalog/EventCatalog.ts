@@ -17,7 +17,7 @@ import { createAjv } from './loadAjv.js';
 import { renderJSONSchema, type JSONSchemaOptions } from './toJSONSchema.js';
 import { renderMarkdown, type MarkdownOptions } from './toMarkdown.js';
 import { toCatalogEntry } from './toCatalogEntry.js';
-import type { AnyEventDefinition, EventDefinition, EventMap, SchemaEventDefinition, WithEvent } from './types.js';
+import type { AnyEventDefinition, EventDefinition, EventMap, NoEvents, SchemaEventDefinition, WithEvent } from './types.js';
 
 /** Options of {@link EventCatalog}. */
 export interface EventCatalogOptions extends CatalogPolicyOptions {
@@ -60,7 +60,7 @@ function toIssues(errors: readonly ErrorObject[] | null | undefined): SchemaIssu
  * type parameter records the defined events so that a typed tracker can check
  * `emit(name, data)` at compile time (see {@link EventMap}).
  */
-export class EventCatalog<E extends EventMap = {}> {
+export class EventCatalog<E extends EventMap = NoEvents> {
   readonly #entries = new Map<string, Compiled>();
   readonly #policy: Readonly<Required<CatalogPolicyOptions>>;
   readonly #formats: boolean;

@@ -4,9 +4,12 @@ import type { FromSchema, JsonSchema } from './fromSchema.js';
 /**
  * Event name → type of its `data`. A tracker or catalog that knows its events
  * carries one (`EventCatalog<{ 'address.create': { name: string } }>`); the
- * default, `{}`, knows none, and every name is accepted with any data.
+ * default, {@link NoEvents}, knows none, and every name is accepted with any data.
  */
 export type EventMap = { [name: string]: object };
+
+/** The event map of a tracker or catalog that defines no events: every name is untyped. */
+export type NoEvents = Record<never, never>;
 
 /** The data type of event `N`: its defined type, or any object when `N` is not defined. */
 export type DataOf<E extends EventMap, N extends string> = N extends keyof E ? E[N] : UntypedEventData;

@@ -97,7 +97,7 @@ export function redact(paths: readonly string[], options: RedactOptions = {}): P
   }
 
   function apply(value: JsonValue, node: Node): JsonValue {
-    let current = node.deep === undefined ? value : applyDeep(value, node.deep);
+    const current = node.deep === undefined ? value : applyDeep(value, node.deep);
     if (typeof current !== 'object' || current === null) return current;
     const container: Container = current;
     let copy: Container | undefined;

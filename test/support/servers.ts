@@ -138,11 +138,11 @@ class ManagedProcess {
     throw new Error(`${this.label} did not start on ${HOST}:${this.port} (exit code ${String(exitCode)}); log:\n${this.tail()}`);
   }
 
-  /** Kills the process (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
-  async halt(): Promise<void> {
+  /** Kills the process (SIGTERM, then SIGKILL after 5 s; or `SIGKILL` at once, a crash) and waits for it to exit. */
+  async halt(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (child === undefined) return;
-    child.kill('SIGTERM');
+    child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await this.exited;
     clearTimeout(timer);
@@ -169,8 +169,11 @@ export interface ServerHandle {
   readonly port: number;
   /** Temp dir holding the server's data and log. */
   readonly dir: string;
-  /** Kills the process but keeps its data dir, so `start()` brings it back on the same port. */
-  halt(): Promise<void>;
+  /**
+   * Stops the process but keeps its data dir, so `start()` brings it back on
+   * the same port. `'SIGKILL'` simulates a crash; default a clean SIGTERM.
+   */
+  halt(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** Starts the process again after `halt()` (same port, same data). */
   start(): Promise<void>;
   /** Kills the process and removes its temp dir. Idempotent. */
@@ -199,7 +202,7 @@ function handle(proc: ManagedProcess, port: number, dir: string): ServerHandle {
     host: HOST,
     port,
     dir,
-    halt: () => proc.halt(),
+    halt: (signal) => proc.halt(signal),
     start: () => proc.start(),
     async stop() {
       if (stopped) return;

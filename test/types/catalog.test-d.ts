@@ -9,6 +9,7 @@ import type {
   EventMap,
   FromSchema,
   JsonSchema,
+  NoEvents,
   SchemaEventDefinition,
   WithEvent,
 } from '../../src/catalog/types.js';
@@ -17,7 +18,7 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 const expectType = <T extends true>(): T => true as T;
 
 /** The signatures the Tracker needs, as a stand-in until it is generic. */
-interface TypedTracker<E extends EventMap = {}> {
+interface TypedTracker<E extends EventMap = NoEvents> {
   define<N extends string, T>(name: N, definition: EventDefinition<T>): TypedTracker<WithEvent<E, N, T>>;
   define<N extends string, const S extends JsonSchema>(name: N, definition: SchemaEventDefinition<S>): TypedTracker<WithEvent<E, N, FromSchema<S>>>;
   emit<N extends string>(name: N, ...args: EmitArgs<E, N, { timestamp?: Date }>): void;
@@ -127,12 +128,12 @@ untyped.define('bad', {
 untyped.define('no.description', { version: 1, schema: { type: 'object' } });
 
 // ── the same through EventCatalog itself
-const catalog = new EventCatalog().define('x.y', {
+const _catalog = new EventCatalog().define('x.y', {
   description: 'd',
   version: 1,
   schema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
 });
-type CatalogEvents = typeof catalog extends EventCatalog<infer E> ? E : never;
+type CatalogEvents = typeof _catalog extends EventCatalog<infer E> ? E : never;
 expectType<Equal<CatalogEvents, { 'x.y': { n: number } }>>();
 
 // A typed definition object, declared once and reused.

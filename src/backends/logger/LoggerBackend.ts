@@ -56,15 +56,15 @@ export class LoggerBackend implements Backend {
   async send(events: readonly TrackedEvent[]): Promise<void> {
     if (this.logger !== undefined) return this.log(events);
     const failures: EventFailure[] = [];
-    let text = '';
+    const lines: string[] = [];
     for (let i = 0; i < events.length; i++) {
       try {
-        text += serializeEvent(events[i]!);
+        lines.push(serializeEvent(events[i]!));
       } catch (error) {
         failures.push({ index: i, error, retryable: false });
       }
     }
-    if (text.length > 0) await this.write(text);
+    if (lines.length > 0) await this.write(lines.join(''));
     if (failures.length > 0) throw new PartialDeliveryError(failures, `${failures.length} event(s) could not be serialised`);
   }
 

@@ -1,10 +1,16 @@
 import type { TrackedEvent } from '../../event/TrackedEvent.js';
 
-// Events emitted in one context frame share one frozen context object, so its
-// JSON is built once and reused for every line.
+// Most of a line repeats between events, so the repeated parts are kept:
+// - events of one context frame share one frozen context object: its JSON is built once;
+// - event names repeat: their JSON string is cached (bounded);
+// - events of one millisecond share their ISO timestamp.
 const contextJson = new WeakMap<object, string>();
+const nameJson = new Map<string, string>();
+const NAME_CACHE_SIZE = 1024;
+let isoMs = Number.NaN;
+let isoText = '';
 
-function jsonOf(context: object): string {
+function jsonOfContext(context: object): string {
   let json = contextJson.get(context);
   if (json === undefined) {
     json = JSON.stringify(context);
@@ -13,14 +19,33 @@ function jsonOf(context: object): string {
   return json;
 }
 
+function jsonOfName(name: string): string {
+  let json = nameJson.get(name);
+  if (json === undefined) {
+    json = JSON.stringify(name);
+    if (nameJson.size >= NAME_CACHE_SIZE) nameJson.clear();
+    nameJson.set(name, json);
+  }
+  return json;
+}
+
+function isoOf(timestamp: Date): string {
+  const ms = timestamp.getTime();
+  if (ms !== isoMs) {
+    isoText = timestamp.toISOString();
+    isoMs = ms;
+  }
+  return isoText;
+}
+
 /**
  * One event as a JSON line (with the trailing newline), fields in envelope
  * order: `{"id","name","timestamp","context","data"}`, `timestamp` as an
- * ISO-8601 UTC string. The same text `JSON.stringify(event)` produces.
+ * ISO-8601 UTC string: the same text as `JSON.stringify(event) + '\n'`.
  */
 export function serializeEvent(event: TrackedEvent): string {
   return (
-    `{"id":${JSON.stringify(event.id)},"name":${JSON.stringify(event.name)},"timestamp":"${event.timestamp.toISOString()}",` +
-    `"context":${jsonOf(event.context)},"data":${JSON.stringify(event.data)}}\n`
+    `{"id":${JSON.stringify(event.id)},"name":${jsonOfName(event.name)},"timestamp":"${isoOf(event.timestamp)}",` +
+    `"context":${jsonOfContext(event.context)},"data":${JSON.stringify(event.data)}}\n`
   );
 }

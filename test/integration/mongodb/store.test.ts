@@ -20,7 +20,7 @@ function makeEvents(): TrackedEvent[] {
   let seed = 7;
   const rand = (n: number) => {
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return Math.floor(seed / 65_536) % n;
+    return Math.floor((seed / 2 ** 31) * n);
   };
   let previous = START;
   return Array.from({ length: 400 }, (_, i) => {
@@ -124,9 +124,7 @@ describe('MongoEventStore on a real server', { skip: skipUnless('mongodb') }, ()
       let after: string | undefined;
       let pages = 0;
       do {
-        const t0 = Date.now();
         const page = await store.findPage({ sort, limit: 30, ...(after === undefined ? {} : { after }) });
-        if (Date.now() - t0 > 1000) console.log('slow page', sort, pages, Date.now() - t0);
         seen.push(...page.events.map((e) => e.id));
         after = page.next;
         pages++;

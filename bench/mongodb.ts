@@ -1,0 +1,89 @@
+// Events/s stored in MongoDB: eventtrack (tracker → MongoBackend, one
+// unordered insertMany per batch of 500) vs one insertOne per event (the edX
+// event-tracking MongoDB backend's pattern), on the same server in the same run.
+//
+//   npx tsx bench/mongodb.ts          (starts a FerretDB via test/support/servers.ts)
+//   MONGODB_URL=mongodb://127.0.0.1:27017/ npx tsx bench/mongodb.ts
+//
+// Every case writes to a fresh collection with the same indexes and counts
+// time until the events are stored and acknowledged. The edX backend writes
+// with w=0 (unacknowledged); that peer is measured until a count shows every
+// event stored, since unacknowledged writes have no other end.
+import { MongoClient } from 'mongodb';
+import { createTracker, MongoBackend } from '../src/index.js';
+import { startFerretDB } from '../test/support/servers.js';
+import { runBench } from './harness.js';
+
+const payload = (i: number) => ({ url: `/courses/course-v1:edX+DemoX+2024/page/${i % 50}`, method: 'GET', status: 200, ms: i % 97 });
+const context = { user_id: 10938, session: 'c7f2a1', org_id: 'edX', course_id: 'course-v1:edX+DemoX+2024' };
+
+function url(): string {
+  const value = process.env['MONGODB_URL'];
+  if (value === undefined) throw new Error('MONGODB_URL is not set');
+  return value;
+}
+
+/** A fresh collection with the backend's indexes; dropped by `done()`. */
+async function freshCollection() {
+  const client = new MongoClient(url());
+  const db = client.db(`bench_${process.pid}_${Date.now()}`);
+  const events = db.collection('events');
+  await events.createIndex({ name: 1, timestamp: -1 });
+  await events.createIndex({ timestamp: -1 });
+  return { client, db, events, done: async () => { await db.dropDatabase(); await client.close(); } };
+}
+
+async function insertOnePerEvent(w: 0 | 1, count: number) {
+  const { db, events, done } = await freshCollection();
+  // A client of its own: FerretDB answers w:0 writes anyway, which would
+  // confuse the next acknowledged command on the same connection.
+  const writer = new MongoClient(url());
+  const coll = writer.db(db.databaseName).collection('events', { writeConcern: { w } });
+  await writer.db(db.databaseName).command({ ping: 1 });
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    await coll.insertOne({ name: 'navigation.request', timestamp: new Date(), context, data: payload(i) });
+  }
+  if (w === 0) while ((await events.countDocuments()) < count) await new Promise((r) => setTimeout(r, 1));
+  const ms = performance.now() - started;
+  await writer.close();
+  await done();
+  return { ops: count, ms };
+}
+
+await runBench({
+  title: 'MongoDB: events stored per second',
+  file: import.meta.url,
+  subject: 'eventtrack MongoBackend',
+  peers: ['insertOne per event (w:1)', 'insertOne per event (w:0, edX)'],
+  goals: { 'insertOne per event (w:1)': 20 },
+  runs: Number(process.env['BENCH_RUNS'] ?? 3),
+  setup: async () => {
+    if (process.env['MONGODB_URL'] !== undefined) return { env: {}, teardown: async () => {} };
+    const server = await startFerretDB();
+    return { env: { MONGODB_URL: server.url }, teardown: () => server.stop() };
+  },
+  cases: {
+    'eventtrack MongoBackend': async () => {
+      const count = 20_000;
+      const { client, db, done } = await freshCollection();
+      const backend = new MongoBackend({ client, db: db.databaseName });
+      await backend.init();
+      const tracker = createTracker({ backends: { mongo: backend }, delivery: { maxQueueSize: count, batchSize: 500 } });
+      const started = performance.now();
+      tracker.context('request', context, () => {
+        for (let i = 0; i < count; i++) tracker.emit('navigation.request', payload(i));
+      });
+      await tracker.flush(60_000);
+      const ms = performance.now() - started;
+      const stats = tracker.stats().backends['mongo']!;
+      await tracker.shutdown();
+      const stored = await db.collection('events').countDocuments();
+      await done();
+      if (stats.sent !== count || stored !== count) throw new Error(`sent ${stats.sent}, stored ${stored} of ${count}`);
+      return { ops: count, ms };
+    },
+    'insertOne per event (w:1)': () => insertOnePerEvent(1, 2_000),
+    'insertOne per event (w:0, edX)': () => insertOnePerEvent(0, 2_000),
+  },
+});
