@@ -66,6 +66,51 @@ export { ROLLUP_GRANULARITIES } from './backends/mongodb/timeBuckets.js';
 export type { RollupGranularity } from './backends/mongodb/timeBuckets.js';
 
 // ── metrics and counters (issue 3)
+export { Metrics } from './metrics/Metrics.js';
+export type { MetricsEvents, MetricsStats } from './metrics/Metrics.js';
+export { DEFAULT_METRICS_OPTIONS } from './metrics/MetricsOptions.js';
+export type { MetricsOptions, MetricsRetryOptions } from './metrics/MetricsOptions.js';
+export { GRANULARITIES } from './metrics/granularity.js';
+export type { Granularity } from './metrics/granularity.js';
+export type { WeekStart } from './metrics/Calendar.js';
+export { DEFAULT_RETENTION } from './metrics/retention.js';
+export type { Retention } from './metrics/retention.js';
+export type { MetricsDropReason } from './metrics/BatchQueue.js';
+export type { CounterStore, WriteBatch, WriteOp, WriteResult, HashRead, KeyExpiry } from './metrics/CounterStore.js';
+export { MemoryCounterStore, DEFAULT_MEMORY_COUNTER_STORE_OPTIONS } from './metrics/memory/MemoryCounterStore.js';
+export type { MemoryCounterStoreOptions } from './metrics/memory/MemoryCounterStore.js';
+export { RedisCounterStore } from './metrics/redis/RedisCounterStore.js';
+export { DEFAULT_REDIS_COUNTER_STORE_OPTIONS } from './metrics/redis/RedisCounterStoreOptions.js';
+export type { RedisCounterStoreOptions, ClusterNodeAddress } from './metrics/redis/RedisCounterStoreOptions.js';
+export { CounterStoreError } from './errors.js';
+export type {
+  TimeInput,
+  MetricOptions,
+  RecordMetricsOptions,
+  UniqueOptions,
+  RangeOptions,
+  UniqueRangeOptions,
+  Bucket,
+  MetricValues,
+  SlugValues,
+  MetricSeries,
+  MetricHistory,
+  AggregateHistory,
+  EntityGranularity,
+  EntityRangeOptions,
+  EntityMetricsOptions,
+  TrackMetricOptions,
+  EntityMetricPair,
+  EntitySeries,
+  CountOptions,
+} from './metrics/types.js';
+export { CounterBackend } from './backends/counters/CounterBackend.js';
+export { DEFAULT_COUNTER_BACKEND_OPTIONS } from './backends/counters/CounterBackendOptions.js';
+export type { CounterBackendOptions } from './backends/counters/CounterBackendOptions.js';
+export type { CounterRule, CounterOutputs } from './backends/counters/CounterRule.js';
+export type { NameSource } from './backends/counters/NameTemplate.js';
+export type { CounterSkip, CounterSkipReason, CounterOutput, CounterBackendStats } from './backends/counters/CounterSkip.js';
+export { slugify } from './backends/counters/slugify.js';
 
 // ── integrations (issue 5)
 export { MiddlewareError } from './errors.js';

@@ -29,7 +29,7 @@ export const DEFAULT_CATALOG_POLICY: Readonly<Required<CatalogPolicyOptions>> = 
 export type CatalogStatus = 'valid' | 'undefined' | 'invalid';
 
 /** Why an event was flagged: the {@link ValidationError.reason} and the drop reason in stats. */
-export type CatalogReason = 'undefined_event' | 'invalid_event';
+export type CatalogReason = 'undefined-event' | 'invalid-event';
 
 /** One schema violation, with the path of the offending value inside the event. */
 export interface SchemaIssue {
@@ -58,12 +58,14 @@ export type CatalogVerdict =
       readonly issues?: readonly SchemaIssue[];
     };
 
-/** Verdicts that need no allocation. */
+/** The verdict of every valid event (shared: no allocation). */
 export const VALID_VERDICT: CatalogVerdict = Object.freeze({ status: 'valid', action: 'deliver' });
+/** The verdict of every undefined event under `allow` (shared: no allocation). */
 export const ALLOWED_UNDEFINED_VERDICT: CatalogVerdict = Object.freeze({ status: 'undefined', action: 'deliver' });
 
 const POLICIES: readonly CatalogPolicy[] = ['allow', 'warn', 'reject'];
 
+/** Whether `value` is one of `allow`, `warn`, `reject`. */
 export function isCatalogPolicy(value: unknown): value is CatalogPolicy {
   return POLICIES.includes(value as CatalogPolicy);
 }

@@ -139,7 +139,7 @@ export class EventCatalog<E extends EventMap = NoEvents> {
       const action = this.#policy.undefinedEvents;
       if (action === 'allow') return ALLOWED_UNDEFINED_VERDICT;
       const error = new ValidationError(
-        'undefined_event',
+        'undefined-event',
         `Event "${name}" is not defined in the event catalog; define it with define(${JSON.stringify(name)}, { description, version, schema })`,
       );
       return { status: 'undefined', action, error };
@@ -160,7 +160,7 @@ export class EventCatalog<E extends EventMap = NoEvents> {
     const listed = issues.slice(0, 3).map((issue) => `${issue.path} ${issue.message}`);
     if (issues.length > 3) listed.push(`and ${issues.length - 3} more`);
     const error = new ValidationError(
-      'invalid_event',
+      'invalid-event',
       `Event "${entry.name}" (version ${entry.version}) does not match its schema: ${listed.join('; ')}`,
       { ...(issues[0] === undefined ? {} : { path: issues[0].path }), ...(cause === undefined ? {} : { cause }) },
     );

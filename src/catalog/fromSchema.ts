@@ -42,7 +42,8 @@ type ObjectOf<S> = S extends { readonly properties: infer P }
     >
   : { [key: string]: unknown };
 
-type Inner<S> = S extends { readonly const: infer C }
+/** {@link FromSchema} without Ajv's `nullable`. */
+type NonNullFromSchema<S> = S extends { readonly const: infer C }
   ? C
   : S extends { readonly enum: readonly (infer V)[] }
     ? V
@@ -65,4 +66,4 @@ type Inner<S> = S extends { readonly const: infer C }
                 : unknown;
 
 /** The TypeScript type of values valid against schema `S` (see the module description for what is covered). */
-export type FromSchema<S> = S extends { readonly nullable: true } ? Inner<S> | null : Inner<S>;
+export type FromSchema<S> = S extends { readonly nullable: true } ? NonNullFromSchema<S> | null : NonNullFromSchema<S>;

@@ -14,8 +14,13 @@ export type NoEvents = Record<never, never>;
 /** The data type of event `N`: its defined type, or any object when `N` is not defined. */
 export type DataOf<E extends EventMap, N extends string> = N extends keyof E ? E[N] : UntypedEventData;
 
-/** What `emit` accepts as `data` for a name that is not in the event map. */
-export type UntypedEventData = { readonly [key: string]: unknown };
+/**
+ * What `emit` accepts as `data` for a name that is not in the event map:
+ * anything, as at run time (a non-object is wrapped as `{ value }` and counted
+ * as a conversion). Kept `unknown` so that values typed by interfaces, which
+ * have no index signature, are accepted.
+ */
+export type UntypedEventData = unknown;
 
 /**
  * The arguments of `emit(name, ...args)` after the name: for a defined name

@@ -18,8 +18,10 @@ export type DropReason =
   | 'oversized'
   /** A tracker processor returned `null`. */
   | 'processor'
-  /** The event catalog's policy rejected it. */
-  | 'catalog';
+  /** The event is not in the catalog and its `undefinedEvents` policy is `reject`. */
+  | 'undefined-event'
+  /** The event's data does not match its schema and the catalog's `invalidEvents` policy is `reject`. */
+  | 'invalid-event';
 
 /** Delivery counters of one backend, as returned in `tracker.stats().backends`. */
 export interface BackendStats {

@@ -27,9 +27,10 @@ export class RequestTracking<Req> {
 
   /**
    * Runs `next` (the rest of the request) inside the request context and
-   * returns its result; `next` learns whether the context was entered. A skipped request runs `next` as is. Whatever fails on
-   * our side is reported and `next` still runs exactly once; what `next`
-   * throws or rejects with reaches the caller unchanged.
+   * returns its result; `next` learns whether the context was entered. A
+   * skipped request runs `next` as is. Whatever fails on our side is
+   * reported and `next` still runs exactly once; what `next` throws or
+   * rejects with reaches the caller unchanged.
    */
   run<R>(raw: IncomingMessage, res: ServerResponse, url: string, source: Req, next: (tracked: boolean) => R): R {
     const options = this.options;
@@ -57,7 +58,7 @@ export class RequestTracking<Req> {
         entered = true;
         if (options.event !== undefined) {
           try {
-            watchResponse(this.tracker, options, options.event, raw, res, url, path, source, this.routeOf);
+            watchResponse(this.tracker, options, options.event, { raw, res, url, path }, source, this.routeOf);
           } catch (error) {
             options.report('requestEvent', error);
           }

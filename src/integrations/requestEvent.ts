@@ -39,55 +39,75 @@ function recordHeaders(raw: IncomingMessage, names: readonly string[], max: numb
   return out;
 }
 
+/** One request as the request event sees it. */
+interface ObservedRequest {
+  readonly raw: IncomingMessage;
+  readonly res: ServerResponse;
+  /** The request target as received, query string included. */
+  readonly url: string;
+  /** Its path, without the query string. */
+  readonly path: string;
+  /** `process.hrtime.bigint()` when tracking began. */
+  readonly start: bigint;
+}
+
+/** The request event's data: what happened, masked as configured. */
+function buildData(
+  event: ResolvedRequestEvent,
+  request: ObservedRequest,
+  route: unknown,
+  aborted: boolean,
+  max: number,
+): JsonObject {
+  const { raw, res, url, path } = request;
+  const durationMs = Number(process.hrtime.bigint() - request.start) / 1e6;
+  const data: JsonObject = { method: raw.method ?? 'GET', path: path.length > max ? path.slice(0, max) : path };
+  if (typeof route === 'string' && route !== '') data['route'] = route;
+  if (!aborted || res.headersSent) data['status'] = res.statusCode;
+  data['duration_ms'] = Math.round(durationMs * 1000) / 1000;
+  if (aborted) data['aborted'] = true;
+  if (event.query) {
+    const query = parseQuery(url, max);
+    if (query !== undefined) data['query'] = maskRecord(query, event.mask);
+  }
+  if (event.headers.length > 0) data['headers'] = maskRecord(recordHeaders(raw, event.headers, max), event.mask);
+  for (const key of Object.keys(data)) if (event.mask(key)) data[key] = MASKED as JsonValue;
+  return data;
+}
+
 /**
  * Emits the request event once, when `res` finishes or closes early
  * (`aborted: true`; `status` only if headers went out). Call it inside the
- * request context: the listener is bound to that async context, so the event
- * carries the request's context even though `finish` fires outside it.
+ * request context: the listeners re-enter it, so the event carries the
+ * request's context even though `finish` fires outside it.
  */
 export function watchResponse<Req>(
   tracker: RequestTracker,
   options: ResolvedRequestTracking<Req>,
   event: ResolvedRequestEvent,
-  raw: IncomingMessage,
-  res: ServerResponse,
-  url: string,
-  path: string,
+  request: Omit<ObservedRequest, 'start'>,
   source: Req,
   routeOf: RouteReader<Req> | undefined,
 ): void {
-  const start = process.hrtime.bigint();
-  let done = false;
+  const observed: ObservedRequest = { ...request, start: process.hrtime.bigint() };
+  const { res } = request;
   const scope = captureScope(tracker);
+  let done = false;
   const record = (aborted: boolean): void => {
     if (done) return;
     done = true;
     res.removeListener('finish', onFinish);
     res.removeListener('close', onClose);
-    const durationMs = Number(process.hrtime.bigint() - start) / 1e6;
-    const max = options.maxValueLength;
-    const data: JsonObject = { method: raw.method ?? 'GET', path: path.length > max ? path.slice(0, max) : path };
-    if (routeOf !== undefined) {
-      try {
-        const route = routeOf(source);
-        if (typeof route === 'string' && route !== '') data['route'] = route;
-      } catch (error) {
-        options.report('route', error);
-      }
-    }
-    if (!aborted || res.headersSent) data['status'] = res.statusCode;
-    data['duration_ms'] = Math.round(durationMs * 1000) / 1000;
-    if (aborted) data['aborted'] = true;
-    if (event.query) {
-      const query = parseQuery(url, max);
-      if (query !== undefined) data['query'] = maskRecord(query, event.mask);
-    }
-    if (event.headers.length > 0) data['headers'] = maskRecord(recordHeaders(raw, event.headers, max), event.mask);
-    for (const key of Object.keys(data)) if (event.mask(key)) data[key] = MASKED as JsonValue;
+    let route: unknown;
     try {
-      tracker.emit(event.name, data);
+      route = routeOf?.(source);
     } catch (error) {
-      // Only a tracker in `strict` mode throws; a response listener must not crash the process.
+      options.report('route', error);
+    }
+    try {
+      tracker.emit(event.name, buildData(event, observed, route, aborted, options.maxValueLength));
+    } catch (error) {
+      // A response listener must not crash the process (a `strict` tracker throws from emit).
       options.report('requestEvent', error);
     }
   };

@@ -4,13 +4,13 @@ import type { CounterStore, WriteOp, WriteResult } from './CounterStore.js';
 import type { MetricsRetryOptions } from './MetricsOptions.js';
 
 /** Why writes were dropped. */
-export type DropReason = 'retries_exhausted' | 'overflow' | 'closed' | 'expired';
+export type MetricsDropReason = 'retries_exhausted' | 'overflow' | 'closed';
 
 /** Callbacks of a {@link BatchQueue}. */
 export interface BatchQueueHooks {
   applied(writes: number, durationMs: number, result: WriteResult): void;
   failed(error: CounterStoreError): void;
-  dropped(reason: DropReason, writes: number, error?: unknown): void;
+  dropped(reason: MetricsDropReason, writes: number, error?: unknown): void;
 }
 
 interface PendingBatch {

@@ -1,51 +1,58 @@
 import { EventEmitter } from 'eventemitter3';
-import { ConfigurationError, CounterStoreError, ValidationError } from '../errors.js';
-import { BatchQueue, type DropReason } from './BatchQueue.js';
+import { ConfigurationError, CounterStoreError } from '../errors.js';
+import { BatchQueue, type MetricsDropReason } from './BatchQueue.js';
 import { Calendar } from './Calendar.js';
-import type { CounterStore, WriteOp } from './CounterStore.js';
-import { checkGranularity, granularityRank, type Granularity } from './granularity.js';
-import { HistoryReader, sum, toBucket } from './HistoryReader.js';
+import type { CounterStore } from './CounterStore.js';
+import { granularityRank, type Granularity } from './granularity.js';
+import { EntityReads } from './EntityReads.js';
+import { HistoryReader } from './HistoryReader.js';
 import { KeyLayout } from './keys.js';
+import { MetricReads } from './MetricReads.js';
 import { MemoryCounterStore } from './memory/MemoryCounterStore.js';
 import { resolveMetricsOptions, retryWindowMs, type MetricsOptions, type ResolvedMetricsOptions } from './MetricsOptions.js';
-import { checkAmount, checkEntity, checkMember, checkName, toEpochMs } from './names.js';
-import { Series } from './Series.js';
+import { Recorder } from './Recorder.js';
+import { Registries } from './Registries.js';
+import { StoreAccess } from './StoreAccess.js';
 import { TimeZone } from './TimeZone.js';
 import type {
-  AggregateHistory, CountOptions, EntityGranularity, EntityMetricPair, EntityMetricsOptions, EntityRangeOptions,
+  AggregateHistory, CountOptions, EntityMetricPair, EntityMetricsOptions, EntityRangeOptions,
   EntitySeries, MetricHistory, MetricOptions, MetricValues, RangeOptions, RecordMetricsOptions, SlugValues, TimeInput,
   TrackMetricOptions, UniqueOptions, UniqueRangeOptions,
 } from './types.js';
-import { WriteBuffer } from './WriteBuffer.js';
 
 /** Events of {@link Metrics} (an eventemitter3 emitter; an unheard `error` is not thrown). */
 export interface MetricsEvents {
   /** A flush or store operation failed; failed flushes are retried (see `error.attempt`). */
   error: (error: CounterStoreError) => void;
-  /** Writes given up: `retries_exhausted`, `overflow` (too much pending), `closed` (written after close), `expired` (older than retention). */
-  drop: (info: { reason: DropReason; writes: number; error?: unknown }) => void;
+  /** Writes given up: `retries_exhausted`, `overflow` (too much pending) or `closed` (written after close). Writes older than their retention are not drops: see `stats().expiredWrites`. */
+  drop: (info: { reason: MetricsDropReason; writes: number; error?: unknown }) => void;
   /** A flush batch was applied. */
   flush: (info: { writes: number; durationMs: number; duplicates: number }) => void;
 }
 
 /** Counters of {@link Metrics.stats}. Writes are coalesced: one write is one hash field, member or key. */
 export interface MetricsStats {
+  /** Writes waiting in process for the next flush. */
   bufferedWrites: number;
+  /** Writes in batches queued for the store (in flight or waiting for a retry). */
   pendingWrites: number;
+  /** Batches queued for the store. */
   pendingBatches: number;
+  /** Batches applied. */
   flushes: number;
+  /** Failed store writes (each retry counts). */
   failedFlushes: number;
+  /** Writes applied. */
   appliedWrites: number;
   /** Batch parts a store skipped because they had been applied already (retries after a lost reply). */
   duplicateParts: number;
+  /** Ops the store refused (e.g. a foreign key of another type under the prefix); reported through `error`. */
   rejectedOps: number;
+  /** Writes given up (see the `drop` event). */
   droppedWrites: number;
+  /** Writes not sent because their bucket was already past its retention. */
   expiredWrites: number;
 }
-
-const ENTITY_RANKS = [3, 4, 5];
-const ENTITY_DEFAULT_LIMITS: Readonly<Record<EntityGranularity, number>> = { day: 30, week: 10, month: 12 };
-const SERIES_CACHE_LIMIT = 50_000;
 
 /**
  * Time-bucketed counters, gauges, unique counts and per-entity metrics over a
@@ -68,29 +75,24 @@ export class Metrics extends EventEmitter<MetricsEvents> {
   private readonly options: ResolvedMetricsOptions;
   private readonly layout: KeyLayout;
   private readonly calendar: Calendar;
-  private readonly reader: HistoryReader;
-  private readonly buffer = new WriteBuffer();
+  private readonly access: StoreAccess;
+  private readonly reads: MetricReads;
+  private readonly entities: EntityReads;
+  private readonly registries: Registries;
+  private readonly recorder: Recorder;
   private readonly queue: BatchQueue;
-  private readonly ranks: readonly number[];
-  private readonly uniqueRanks: readonly number[];
   private readonly clock: () => number;
-  private metricSeries = new Map<string, Series>();
-  private uniqueSeries = new Map<string, Series>();
-  private entitySeries = new Map<string, Series>();
-  private dirty: Series[] = [];
-  private generation = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushScheduled = false;
   private backgroundFlushing = false;
   private closing: Promise<void> | undefined;
-  private closed = false;
-  private readonly counters = { flushes: 0, failedFlushes: 0, appliedWrites: 0, duplicateParts: 0, rejectedOps: 0, droppedWrites: 0, expiredWrites: 0 };
+  private readonly counters = { flushes: 0, failedFlushes: 0, appliedWrites: 0, duplicateParts: 0, rejectedOps: 0, droppedWrites: 0 };
 
   /** @throws ConfigurationError naming the bad option. */
   constructor(options: MetricsOptions = {}) {
     super();
     this.options = resolveMetricsOptions(options);
-    this.store = options.store ?? new MemoryCounterStore();
+    this.store = options.store ?? new MemoryCounterStore({ clock: this.options.clock });
     if (typeof this.store.write !== 'function' || typeof this.store.prefix !== 'string') {
       throw new ConfigurationError('store', 'expected a CounterStore such as new RedisCounterStore({ url }) or new MemoryCounterStore()');
     }
@@ -104,9 +106,31 @@ export class Metrics extends EventEmitter<MetricsEvents> {
     this.clock = this.options.clock;
     this.layout = new KeyLayout(this.store.prefix);
     this.calendar = new Calendar(new TimeZone(this.options.timeZone), this.options.weekStart);
-    this.reader = new HistoryReader(this.store, this.calendar, this.options.maxHistoryBuckets, this.clock);
-    this.ranks = this.options.granularities.map(granularityRank);
-    this.uniqueRanks = this.options.uniqueGranularities.map(granularityRank);
+    this.access = new StoreAccess({
+      store: this.store,
+      layout: this.layout,
+      calendar: this.calendar,
+      reader: new HistoryReader(this.store, this.calendar, this.options.maxHistoryBuckets, this.clock),
+      options: this.options,
+      beforeRead: () => this.beforeRead(),
+      registryChanged: () => this.recorder.registryChanged(),
+      forgetSlug: (slug) => this.recorder.forgetSlug(slug),
+    });
+    this.reads = new MetricReads(this.access);
+    this.entities = new EntityReads(this.access);
+    this.registries = new Registries(this.access);
+    this.recorder = new Recorder(
+      this.layout,
+      this.calendar,
+      this.options.retention,
+      {
+        granularityRanks: this.options.granularities.map(granularityRank),
+        uniqueRanks: this.options.uniqueGranularities.map(granularityRank),
+        maxBufferedWrites: this.options.maxBufferedWrites,
+        clock: this.clock,
+      },
+      { dropped: (writes) => this.dropped('closed', writes), full: () => this.scheduleFlush() },
+    );
     this.queue = new BatchQueue(
       this.store,
       { retry: this.options.retry, timeoutMs: this.options.flushTimeoutMs, maxPendingWrites: this.options.maxPendingWrites },
@@ -142,37 +166,15 @@ export class Metrics extends EventEmitter<MetricsEvents> {
     return this.calendar.zone.name;
   }
 
-  // ── counting ──────────────────────────────────────────────────────────────
+  // ── counting (implemented in Recorder) ───────────────────────────────────
 
   /**
-   * Adds `n` (default 1) to `slug` at every stored granularity.
+   * Adds `n` (default 1) to `slug` at every stored granularity. Synchronous
+   * and O(1): same-second increments of a slug are summed in process.
    * @throws ValidationError for an invalid slug, category, `n`, timestamp or `expire`.
    */
   metric(slug: string, n = 1, options?: MetricOptions): void {
-    if (typeof n !== 'number' || !Number.isFinite(n)) checkAmount('n', n);
-    const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
-    const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
-    if (this.closed) return this.dropped('closed', 1);
-    if (options !== undefined) {
-      const lt = this.expireOption(options.expire);
-      if (options.category !== undefined) this.registerCategory(series, options.category);
-      if (lt !== 0) {
-        this.register(series);
-        this.writeHash(series, ms, n, this.ranks, lt, false);
-        return;
-      }
-    }
-    if (series.generation !== this.generation) this.register(series);
-    const second = Math.floor(ms / 1000);
-    if (second === series.second) {
-      series.count += n;
-      return;
-    }
-    if (series.second !== -1) this.spill(series);
-    else this.dirty.push(series);
-    series.second = second;
-    series.ms = ms;
-    series.count = n;
+    this.recorder.metric(slug, n, options);
   }
 
   /**
@@ -180,15 +182,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
    * @throws ValidationError for invalid input.
    */
   setMetric(slug: string, value: number, options?: MetricOptions): void {
-    checkAmount('value', value);
-    const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
-    const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
-    const lt = this.expireOption(options?.expire);
-    if (this.closed) return this.dropped('closed', 1);
-    if (options?.category !== undefined) this.registerCategory(series, options.category);
-    this.register(series);
-    if (series.second !== -1) this.spill(series); // earlier increments first
-    this.writeHash(series, ms, value, this.ranks, lt, true);
+    this.recorder.setMetric(slug, value, options);
   }
 
   /**
@@ -197,16 +191,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
    * @throws ValidationError for invalid input.
    */
   recordMetrics(slug: string, options: RecordMetricsOptions = {}): void {
-    const count = options.count === undefined ? 1 : checkAmount('count', options.count);
-    const min = options.minGranularity === undefined ? 0 : granularityRank(checkGranularity(options.minGranularity, 'minGranularity'));
-    const max = options.maxGranularity === undefined ? 6 : granularityRank(checkGranularity(options.maxGranularity, 'maxGranularity'));
-    if (min > max) throw new ValidationError('invalid_granularity', `minGranularity (${options.minGranularity}) is coarser than maxGranularity (${options.maxGranularity})`);
-    const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
-    const ms = options.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
-    if (this.closed) return this.dropped('closed', 1);
-    if (options.category !== undefined) this.registerCategory(series, options.category);
-    this.register(series);
-    this.writeHash(series, ms, count, this.ranks.filter((r) => r >= min && r <= max), 0, false);
+    this.recorder.recordMetrics(slug, options);
   }
 
   /**
@@ -214,12 +199,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
    * @throws ValidationError for an invalid slug or value.
    */
   gauge(slug: string, value: number): void {
-    checkName('slug', slug);
-    checkAmount('value', value);
-    if (this.closed) return this.dropped('closed', 1);
-    this.buffer.setString(this.layout.gaugeKey(slug), String(value));
-    this.buffer.sadd(this.layout.gaugesKey, slug);
-    this.afterWrite();
+    this.recorder.gauge(slug, value);
   }
 
   /**
@@ -228,19 +208,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
    * @throws ValidationError for an invalid slug, member or timestamp.
    */
   unique(slug: string, member: string | number, options?: UniqueOptions): void {
-    const value = typeof member === 'string' && member.length <= 1024 ? member : checkMember(member);
-    const series = this.uniqueSeries.get(slug) ?? this.newSeries(this.uniqueSeries, slug, slug, this.layout.uniqueBase(slug), this.uniqueRanks, true);
-    const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
-    if (this.closed) return this.dropped('closed', 1);
-    if (series.generation !== this.generation) this.register(series);
-    series.keysFor(this.calendar.slotsAt(ms));
-    const now = this.clock() / 1000;
-    for (const rank of series.ranks) {
-      const nx = series.expiries[rank]!;
-      if (nx !== 0 && nx <= now) this.counters.expiredWrites += 1;
-      else this.buffer.pfadd(series.keys[rank]!, value, nx);
-    }
-    this.afterWrite();
+    this.recorder.unique(slug, member, options);
   }
 
   /**
@@ -249,33 +217,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
    * @throws ValidationError for an invalid entity, metric, `n` or timestamp.
    */
   trackMetric(entities: string | number | readonly (string | number)[], metrics: string | readonly string[], options?: TrackMetricOptions): void {
-    const n = options?.n === undefined ? 1 : checkAmount('n', options.n);
-    const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
-    const entityList = Array.isArray(entities) ? (entities as readonly (string | number)[]) : [entities as string | number];
-    const metricList = typeof metrics === 'string' ? [metrics] : metrics;
-    if (this.closed) return this.dropped('closed', entityList.length * metricList.length);
-    for (const rawEntity of entityList) {
-      const entity = typeof rawEntity === 'number' ? checkEntity(rawEntity) : rawEntity;
-      for (const metric of metricList) {
-        const id = `${entity}\u0000${metric}`;
-        let series = this.entitySeries.get(id);
-        if (series === undefined) {
-          checkEntity(entity);
-          checkName('metric', metric);
-          series = this.newSeries(this.entitySeries, id, metric, this.layout.entityBase(entity, metric), ENTITY_RANKS);
-        }
-        const second = Math.floor(ms / 1000);
-        if (second === series.second) {
-          series.count += n;
-          continue;
-        }
-        if (series.second !== -1) this.spill(series);
-        else this.dirty.push(series);
-        series.second = second;
-        series.ms = ms;
-        series.count = n;
-      }
-    }
+    this.recorder.trackMetric(entities, metrics, options);
   }
 
   /**
@@ -283,12 +225,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
    * @throws ValidationError for invalid input.
    */
   trackCount(entity: string | number, metric: string, n = 1): void {
-    const id = checkEntity(entity);
-    checkName('metric', metric);
-    checkAmount('n', n);
-    if (this.closed) return this.dropped('closed', 1);
-    this.buffer.incr(this.layout.countKey(id), metric, n, 0);
-    this.afterWrite();
+    this.recorder.trackCount(entity, metric, n);
   }
 
   /**
@@ -298,40 +235,20 @@ export class Metrics extends EventEmitter<MetricsEvents> {
    * @throws ValidationError for invalid input.
    */
   setMetricByDay(entity: string | number, metric: string, day: TimeInput, value: number): void {
-    const id = checkEntity(entity);
-    checkName('metric', metric);
-    checkAmount('value', value);
-    const ms = toEpochMs(day, 'day');
-    if (this.closed) return this.dropped('closed', 1);
-    const series = new Series(metric, this.layout.entityBase(id, metric), [3], this.options.retention);
-    const pending = this.entitySeries.get(`${id}\u0000${metric}`);
-    if (pending !== undefined && pending.second !== -1) this.spill(pending);
-    this.writeHash(series, ms, value, [3], 0, true);
+    this.recorder.setMetricByDay(entity, metric, day, value);
   }
 
-  // ── reading ───────────────────────────────────────────────────────────────
+  // ── reading (implemented in MetricReads, EntityReads, Registries) ─────────
 
   /** The current bucket's value at every stored granularity (django-redis-metrics' `get_metric`). */
   async getMetric(slug: string): Promise<MetricValues> {
-    const [first] = await this.getMetrics([slug]);
+    const [first] = await this.reads.getMetrics([slug]);
     return first!.values;
   }
 
   /** {@link getMetric} for several slugs, in order. */
-  async getMetrics(slugs: readonly string[]): Promise<SlugValues[]> {
-    for (const slug of slugs) checkName('slug', slug);
-    await this.beforeRead();
-    const now = this.clock();
-    const located = this.options.granularities.map((g) => this.calendar.locate(g, now));
-    const reads = slugs.flatMap((slug) => located.map((b) => ({ key: this.layout.metricKey(slug, b.granularity, b.container), fields: [b.field] })));
-    const replies = await this.read(() => this.store.readHashes(reads));
-    return slugs.map((slug, s) => {
-      const values: MetricValues = {};
-      located.forEach((b, i) => {
-        values[b.granularity] = replies[s * located.length + i]![0] ?? 0;
-      });
-      return { slug, values };
-    });
+  getMetrics(slugs: readonly string[]): Promise<SlugValues[]> {
+    return this.reads.getMetrics(slugs);
   }
 
   /**
@@ -340,114 +257,76 @@ export class Metrics extends EventEmitter<MetricsEvents> {
    * `granularity` (default day), or the last `limit` (default 30) buckets.
    * @throws ValidationError for a granularity that is not stored, or a bad range.
    */
-  async getMetricHistory(slugs: string | readonly string[], options: RangeOptions = {}): Promise<MetricHistory> {
-    const list = typeof slugs === 'string' ? [slugs] : [...slugs];
-    for (const slug of list) checkName('slug', slug);
-    const granularity = this.storedGranularity(options.granularity, this.options.granularities);
-    const buckets = this.reader.range(granularity, options.since, options.until, options.limit, 30);
-    await this.beforeRead();
-    const values = await this.read(() => this.reader.read(list.map((s) => this.layout.metricBase(s)), granularity, buckets));
-    return {
-      granularity,
-      buckets: buckets.map(toBucket),
-      series: list.map((slug, i) => ({ slug, values: values[i]!, total: sum(values[i]!) })),
-    };
+  getMetricHistory(slugs: string | readonly string[], options: RangeOptions = {}): Promise<MetricHistory> {
+    return this.reads.getMetricHistory(slugs, options);
   }
 
   /** The history as rows for a chart: `[['Period', slug…], [label, value…], …]` (django-redis-metrics' `get_metric_history_as_columns`). */
-  async getMetricHistoryAsColumns(slugs: string | readonly string[], options: RangeOptions = {}): Promise<(string | number)[][]> {
-    const history = await this.getMetricHistory(slugs, options);
-    const rows: (string | number)[][] = [['Period', ...history.series.map((s) => s.slug)]];
-    history.buckets.forEach((bucket, i) => rows.push([bucket.label, ...history.series.map((s) => s.values[i]!)]));
-    return rows;
+  getMetricHistoryAsColumns(slugs: string | readonly string[], options: RangeOptions = {}): Promise<(string | number)[][]> {
+    return this.reads.getMetricHistoryAsColumns(slugs, options);
   }
 
   /** The sum of several slugs per bucket (the aggregate chart of django-redis-metrics' dashboard). */
-  async getAggregateHistory(slugs: readonly string[], options: RangeOptions = {}): Promise<AggregateHistory> {
-    const history = await this.getMetricHistory(slugs, options);
-    const values = history.buckets.map((_, i) => sum(history.series.map((s) => s.values[i]!)));
-    return { granularity: history.granularity, slugs: [...slugs], buckets: history.buckets, values, total: sum(values) };
+  getAggregateHistory(slugs: readonly string[], options: RangeOptions = {}): Promise<AggregateHistory> {
+    return this.reads.getAggregateHistory(slugs, options);
   }
 
   /**
    * Distinct members of `slug` over a range: the union of its buckets at
    * `granularity` (default day) from `since` to `until`; without `since`,
-   * the last `limit` (default 1: the current bucket) buckets.
+   * the last `limit` (default 1: the current bucket) buckets. On Redis a
+   * HyperLogLog estimate (PFCOUNT over the range's keys, which share a hash
+   * tag); exact on the memory store.
    * @throws ValidationError for a granularity without unique counts.
    */
-  async getUnique(slug: string, options: UniqueRangeOptions = {}): Promise<number> {
-    checkName('slug', slug);
-    const granularity = this.storedGranularity(options.granularity, this.options.uniqueGranularities, 'uniqueGranularities');
-    const buckets = this.reader.range(granularity, options.since, options.until, options.limit, 1);
-    await this.beforeRead();
-    const keys = buckets.map((b) => this.layout.uniqueKey(slug, granularity, b.container, b.field));
-    return this.read(() => this.store.countUnique(keys));
+  getUnique(slug: string, options: UniqueRangeOptions = {}): Promise<number> {
+    return this.reads.getUnique(slug, options);
   }
 
   /** A gauge's value, or `undefined` when it was never set. */
-  async getGauge(slug: string): Promise<number | undefined> {
-    checkName('slug', slug);
-    await this.beforeRead();
-    const [value] = await this.read(() => this.store.readStrings([this.layout.gaugeKey(slug)]));
-    return value === null || value === undefined ? undefined : Number(value);
+  getGauge(slug: string): Promise<number | undefined> {
+    return this.reads.getGauge(slug);
   }
 
   /** Slugs of every gauge, sorted. */
-  async gaugeSlugs(): Promise<string[]> {
-    return this.readSet(this.layout.gaugesKey);
+  gaugeSlugs(): Promise<string[]> {
+    return this.registries.gaugeSlugs();
   }
 
   /** An entity metric per day (py-analytics' `get_metric_by_day`): `limit` (default 30) days from `since`, or up to today. */
-  getMetricByDay(entity: string | number, metric: string, options: EntityRangeOptions = {}): Promise<EntitySeries> {
-    return this.entitySeriesOf(entity, metric, 'day', options);
+  async getMetricByDay(entity: string | number, metric: string, options: EntityRangeOptions = {}): Promise<EntitySeries> {
+    const [series] = await this.entities.getEntityMetrics([[entity, metric]], { ...options, groupBy: 'day' });
+    return series!;
   }
 
   /** An entity metric per week (default 10 weeks). */
-  getMetricByWeek(entity: string | number, metric: string, options: EntityRangeOptions = {}): Promise<EntitySeries> {
-    return this.entitySeriesOf(entity, metric, 'week', options);
+  async getMetricByWeek(entity: string | number, metric: string, options: EntityRangeOptions = {}): Promise<EntitySeries> {
+    const [series] = await this.entities.getEntityMetrics([[entity, metric]], { ...options, groupBy: 'week' });
+    return series!;
   }
 
   /** An entity metric per month (default 12 months). */
-  getMetricByMonth(entity: string | number, metric: string, options: EntityRangeOptions = {}): Promise<EntitySeries> {
-    return this.entitySeriesOf(entity, metric, 'month', options);
+  async getMetricByMonth(entity: string | number, metric: string, options: EntityRangeOptions = {}): Promise<EntitySeries> {
+    const [series] = await this.entities.getEntityMetrics([[entity, metric]], { ...options, groupBy: 'month' });
+    return series!;
   }
 
   /** Several (entity, metric) series over the same buckets (py-analytics' `get_metrics`); `groupBy` day (default), week or month. */
-  async getEntityMetrics(pairs: readonly EntityMetricPair[], options: EntityMetricsOptions = {}): Promise<EntitySeries[]> {
-    const groupBy = options.groupBy ?? 'day';
-    if (groupBy !== 'day' && groupBy !== 'week' && groupBy !== 'month') throw new ValidationError('invalid_granularity', `groupBy must be 'day', 'week' or 'month', got ${JSON.stringify(groupBy)}`);
-    const checked = pairs.map(([entity, metric]) => [checkEntity(entity), checkName('metric', metric)] as const);
-    const buckets = this.reader.forward(groupBy, options.since, options.limit, ENTITY_DEFAULT_LIMITS[groupBy]);
-    await this.beforeRead();
-    const values = await this.read(() => this.reader.read(checked.map(([e, m]) => this.layout.entityBase(e, m)), groupBy, buckets));
-    const shared = buckets.map(toBucket);
-    return checked.map(([entity, metric], i) => ({ entity, metric, granularity: groupBy, buckets: shared, values: values[i]!, total: sum(values[i]!) }));
+  getEntityMetrics(pairs: readonly EntityMetricPair[], options: EntityMetricsOptions = {}): Promise<EntitySeries[]> {
+    return this.entities.getEntityMetrics(pairs, options);
   }
 
   /**
    * py-analytics' `get_count`: without a range, the `trackCount` total; with
    * `since` (and `until`, default now), the sum of the `trackMetric` days in it.
    */
-  async getCount(entity: string | number, metric: string, options: CountOptions = {}): Promise<number> {
-    const id = checkEntity(entity);
-    checkName('metric', metric);
-    if (options.since === undefined && options.until === undefined) {
-      const [count] = await this.getCounts([[id, metric]]);
-      return count!;
-    }
-    if (options.since === undefined) throw new ValidationError('invalid_range', 'getCount needs `since` when `until` is given');
-    const buckets = this.reader.range('day', options.since, options.until, undefined, 1);
-    await this.beforeRead();
-    const [values] = await this.read(() => this.reader.read([this.layout.entityBase(id, metric)], 'day', buckets));
-    return sum(values!);
+  getCount(entity: string | number, metric: string, options: CountOptions = {}): Promise<number> {
+    return this.entities.getCount(entity, metric, options);
   }
 
   /** `trackCount` totals of several (entity, metric) pairs, in order (py-analytics' `get_counts`). */
-  async getCounts(pairs: readonly EntityMetricPair[]): Promise<number[]> {
-    const reads = pairs.map(([entity, metric]) => ({ key: this.layout.countKey(checkEntity(entity)), fields: [checkName('metric', metric)] }));
-    await this.beforeRead();
-    const replies = await this.read(() => this.store.readHashes(reads));
-    return replies.map((reply) => reply[0] ?? 0);
+  getCounts(pairs: readonly EntityMetricPair[]): Promise<number[]> {
+    return this.entities.getCounts(pairs);
   }
 
   /**
@@ -455,104 +334,50 @@ export class Metrics extends EventEmitter<MetricsEvents> {
    * month totals from its days, for the weeks and months touching
    * `since`…`until` (default: the current month).
    */
-  async syncAggregateMetric(entity: string | number, metric: string, options: CountOptions = {}): Promise<void> {
-    const id = checkEntity(entity);
-    checkName('metric', metric);
-    const until = options.until === undefined ? this.clock() : toEpochMs(options.until, 'until');
-    const since = options.since === undefined ? this.calendar.locate('month', until).start : toEpochMs(options.since, 'since');
-    const weeks = this.calendar.range('week', since, until, this.options.maxHistoryBuckets);
-    const months = this.calendar.range('month', since, until, this.options.maxHistoryBuckets);
-    const from = Math.min(weeks[0]!.start, months[0]!.start);
-    const to = Math.max(weeks[weeks.length - 1]!.end, months[months.length - 1]!.end) - 1;
-    const days = this.calendar.range('day', from, to, this.options.maxHistoryBuckets);
-    await this.beforeRead();
-    const [values] = await this.read(() => this.reader.read([this.layout.entityBase(id, metric)], 'day', days));
-    const totals = new Map<string, { key: string; field: string; value: number }>();
-    for (const period of [...weeks, ...months]) {
-      totals.set(`${period.granularity}:${period.label}`, { key: this.layout.entityKey(id, metric, period.granularity, period.container), field: period.field, value: 0 });
-    }
-    days.forEach((day, i) => {
-      for (const g of ['week', 'month'] as const) {
-        const total = totals.get(`${g}:${this.calendar.locate(g, day.start).label}`);
-        if (total !== undefined) total.value += values![i]!;
-      }
-    });
-    const ops: WriteOp[] = [...totals.values()].map((t) => ({ kind: 'hset', key: t.key, fields: [t.field], values: [t.value] }));
-    await this.writeNow(ops);
+  syncAggregateMetric(entity: string | number, metric: string, options: CountOptions = {}): Promise<void> {
+    return this.entities.syncAggregateMetric(entity, metric, options);
   }
 
   // ── registries ────────────────────────────────────────────────────────────
 
   /** Every slug counted (by `metric`, `setMetric`, `recordMetrics` or `unique`), sorted. */
   metricSlugs(): Promise<string[]> {
-    return this.readSet(this.layout.slugsKey);
+    return this.registries.metricSlugs();
   }
 
   /** Every category, sorted. */
   categories(): Promise<string[]> {
-    return this.readSet(this.layout.categoriesKey);
+    return this.registries.categories();
   }
 
   /** Slugs of one category, sorted. */
   categorySlugs(category: string): Promise<string[]> {
-    return this.readSet(this.layout.categoryKey(checkName('category', category)));
+    return this.registries.categorySlugs(category);
   }
 
   /** Category → its slugs (sorted). */
-  async metricSlugsByCategory(): Promise<Record<string, string[]>> {
-    const categories = await this.categories();
-    const sets = await this.read(() => this.store.readSets(categories.map((c) => this.layout.categoryKey(c))));
-    return Object.fromEntries(categories.map((c, i) => [c, sets[i]!.sort()]));
+  metricSlugsByCategory(): Promise<Record<string, string[]>> {
+    return this.registries.metricSlugsByCategory();
   }
 
-  /** Deletes every bucket and unique count of `slug` (after flushing earlier writes) and removes it from the registries. */
-  async deleteMetric(slug: string): Promise<void> {
-    checkName('slug', slug);
-    await this.beforeRead();
-    this.metricSeries.delete(slug);
-    this.uniqueSeries.delete(slug);
-    await this.read(async () => {
-      await this.store.deleteByPrefix(this.layout.metricBase(slug));
-      await this.store.deleteByPrefix(this.layout.uniqueBase(slug));
-    });
-    const categories = await this.categories();
-    await this.writeNow([
-      { kind: 'srem', key: this.layout.slugsKey, members: [slug] },
-      ...categories.map((c): WriteOp => ({ kind: 'srem', key: this.layout.categoryKey(c), members: [slug] })),
-    ]);
+  /** Deletes every bucket and unique count of `slug` (after flushing earlier writes; SCAN + UNLINK on Redis) and removes it from the registries. */
+  deleteMetric(slug: string): Promise<void> {
+    return this.registries.deleteMetric(slug);
   }
 
   /** Removes a category from the registry; its metrics stay. */
-  async deleteCategory(category: string): Promise<void> {
-    checkName('category', category);
-    await this.beforeRead();
-    await this.writeNow([
-      { kind: 'del', key: this.layout.categoryKey(category) },
-      { kind: 'srem', key: this.layout.categoriesKey, members: [category] },
-    ]);
+  deleteCategory(category: string): Promise<void> {
+    return this.registries.deleteCategory(category);
   }
 
   /** Makes `slugs` exactly the members of `category` (an empty list removes the category). */
-  async resetCategory(category: string, slugs: readonly string[]): Promise<void> {
-    checkName('category', category);
-    for (const slug of slugs) checkName('slug', slug);
-    await this.beforeRead();
-    const key = this.layout.categoryKey(category);
-    await this.writeNow(
-      slugs.length === 0
-        ? [{ kind: 'del', key }, { kind: 'srem', key: this.layout.categoriesKey, members: [category] }]
-        : [{ kind: 'del', key }, { kind: 'sadd', key, members: [...slugs] }, { kind: 'sadd', key: this.layout.categoriesKey, members: [category] }],
-    );
+  resetCategory(category: string, slugs: readonly string[]): Promise<void> {
+    return this.registries.resetCategory(category, slugs);
   }
 
   /** Deletes a gauge. */
-  async deleteGauge(slug: string): Promise<void> {
-    checkName('slug', slug);
-    await this.beforeRead();
-    await this.writeNow([
-      { kind: 'del', key: this.layout.gaugeKey(slug) },
-      { kind: 'srem', key: this.layout.gaugesKey, members: [slug] },
-    ]);
+  deleteGauge(slug: string): Promise<void> {
+    return this.registries.deleteGauge(slug);
   }
 
   /**
@@ -562,13 +387,10 @@ export class Metrics extends EventEmitter<MetricsEvents> {
    */
   async clearAll(): Promise<number> {
     this.assertOpen();
-    this.buffer.take();
-    for (const series of this.dirty) series.second = -1;
-    this.dirty = [];
+    this.recorder.discardAll();
     this.queue.clear();
     await this.queue.drain().catch(() => undefined); // let a batch in flight land first
-    this.resetSeries();
-    return this.read(() => this.store.clear(), 'delete');
+    return this.access.read(() => this.store.clear(), 'delete');
   }
 
   // ── lifecycle ─────────────────────────────────────────────────────────────
@@ -587,7 +409,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
   /** Flushes, stops the timer and closes the store (a client passed to the store stays open). Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.closed = true;
+      this.recorder.closed = true;
       if (this.timer !== undefined) clearInterval(this.timer);
       this.timer = undefined;
       try {
@@ -603,11 +425,10 @@ export class Metrics extends EventEmitter<MetricsEvents> {
 
   /** Counters since construction plus what is buffered and pending now. */
   stats(): MetricsStats {
-    let pendingSeries = 0;
-    for (const series of this.dirty) if (series.second !== -1) pendingSeries += 1;
     return {
       ...this.counters,
-      bufferedWrites: this.buffer.size + pendingSeries,
+      expiredWrites: this.recorder.expiredWrites,
+      bufferedWrites: this.recorder.bufferedWrites,
       pendingWrites: this.queue.pendingWrites,
       pendingBatches: this.queue.length,
     };
@@ -615,93 +436,23 @@ export class Metrics extends EventEmitter<MetricsEvents> {
 
   // ── internals ─────────────────────────────────────────────────────────────
 
-  private newSeries(cache: Map<string, Series>, id: string, name: string, base: string, ranks: readonly number[], perBucketKeys = false): Series {
-    if (cache !== this.entitySeries) checkName('slug', name);
-    const series = new Series(name, base, ranks, this.options.retention, perBucketKeys);
-    cache.set(id, series);
-    return series;
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.backgroundFlush();
+    });
   }
 
-  /** Writes a series' pending same-second count into the buffer. */
-  private spill(series: Series): void {
-    const count = series.count;
-    series.second = -1;
-    series.count = 0;
-    this.writeHash(series, series.ms, count, series.ranks, 0, false);
-  }
-
-  private writeHash(series: Series, ms: number, value: number, ranks: readonly number[], lt: number, replace: boolean): void {
-    const slots = this.calendar.slotsAt(ms);
-    series.keysFor(slots);
-    const now = this.clock() / 1000;
-    for (const rank of ranks) {
-      const nx = series.expiries[rank]!;
-      if (nx !== 0 && nx <= now) {
-        this.counters.expiredWrites += 1;
-        continue;
-      }
-      if (replace) this.buffer.hset(series.keys[rank]!, slots.fields[rank]!, value, nx, lt);
-      else this.buffer.incr(series.keys[rank]!, slots.fields[rank]!, value, nx, lt);
-    }
-    this.afterWrite();
-  }
-
-  private register(series: Series): void {
-    if (series.generation === this.generation) return;
-    series.generation = this.generation;
-    series.category = undefined;
-    this.buffer.sadd(this.layout.slugsKey, series.name);
-  }
-
-  private registerCategory(series: Series, category: string): void {
-    if (series.category === category && series.generation === this.generation) return;
-    checkName('category', category);
-    this.register(series);
-    series.category = category;
-    this.buffer.sadd(this.layout.categoryKey(category), series.name);
-    this.buffer.sadd(this.layout.categoriesKey, category);
-  }
-
-  private expireOption(expire: number | undefined): number {
-    if (expire === undefined) return 0;
-    if (typeof expire !== 'number' || !(expire > 0) || !Number.isFinite(expire)) {
-      throw new ValidationError('invalid_number', `expire must be a positive number of seconds, got ${String(expire)}`);
-    }
-    return Math.ceil(this.clock() / 1000 + expire);
-  }
-
-  private afterWrite(): void {
-    if (this.buffer.size >= this.options.maxBufferedWrites && !this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        this.backgroundFlush();
-      });
-    }
-  }
-
-  /** Moves pending counts and the buffer into a queued batch. */
+  /** Moves buffered writes into a queued batch. */
   private collect(): void {
-    for (const series of this.dirty) if (series.second !== -1) this.spill(series);
-    this.dirty = [];
-    const writes = this.buffer.size;
-    if (writes > 0) {
-      this.queue.enqueue(this.buffer.take(), writes);
-      this.generation += 1;
-    }
-    if (this.metricSeries.size + this.entitySeries.size + this.uniqueSeries.size > SERIES_CACHE_LIMIT) this.resetSeries();
-  }
-
-  private resetSeries(): void {
-    this.metricSeries = new Map();
-    this.uniqueSeries = new Map();
-    this.entitySeries = new Map();
-    this.dirty = [];
-    this.generation += 1;
+    const { ops, writes } = this.recorder.take();
+    if (writes > 0) this.queue.enqueue(ops, writes);
   }
 
   private backgroundFlush(): void {
-    if (this.closed) return;
+    if (this.recorder.closed) return;
     this.collect();
     if (this.backgroundFlushing || this.queue.length === 0) return;
     this.backgroundFlushing = true;
@@ -715,49 +466,14 @@ export class Metrics extends EventEmitter<MetricsEvents> {
 
   private async beforeRead(): Promise<void> {
     this.assertOpen();
-    if (this.options.readYourWrites && (this.buffer.size > 0 || this.dirty.length > 0 || this.queue.length > 0)) await this.flush();
+    if (this.options.readYourWrites && (this.recorder.hasPending || this.queue.length > 0)) await this.flush();
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new CounterStoreError('read', 'this Metrics instance is closed');
+    if (this.recorder.closed) throw new CounterStoreError('read', 'this Metrics instance is closed');
   }
 
-  private async read<T>(run: () => Promise<T>, operation: 'read' | 'write' | 'delete' = 'read'): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof ValidationError || error instanceof CounterStoreError) throw error;
-      throw new CounterStoreError(operation, error instanceof Error ? error.message : String(error), { cause: error });
-    }
-  }
-
-  private async readSet(key: string): Promise<string[]> {
-    await this.beforeRead();
-    const [members] = await this.read(() => this.store.readSets([key]));
-    return members!.sort();
-  }
-
-  /** Applies registry and maintenance ops directly (idempotent ops; not buffered). */
-  private async writeNow(ops: readonly WriteOp[]): Promise<void> {
-    this.assertOpen();
-    this.generation += 1; // registrations are re-sent after any registry change
-    await this.read(() => this.store.write({ id: `direct.${process.pid}.${this.clock()}.${Math.random().toString(36).slice(2)}`, ops }), 'write');
-  }
-
-  private storedGranularity(value: Granularity | undefined, stored: readonly Granularity[], option = 'granularities'): Granularity {
-    const granularity = value === undefined ? 'day' : checkGranularity(value);
-    if (!stored.includes(granularity)) {
-      throw new ValidationError('granularity_not_stored', `granularity '${granularity}' is not stored; the \`${option}\` option lists ${stored.join(', ')}`);
-    }
-    return granularity;
-  }
-
-  private async entitySeriesOf(entity: string | number, metric: string, granularity: EntityGranularity, options: EntityRangeOptions): Promise<EntitySeries> {
-    const [series] = await this.getEntityMetrics([[entity, metric]], { ...options, groupBy: granularity });
-    return series!;
-  }
-
-  private dropped(reason: DropReason, writes: number, error?: unknown): void {
+  private dropped(reason: MetricsDropReason, writes: number, error?: unknown): void {
     this.counters.droppedWrites += writes;
     this.report('drop', error === undefined ? { reason, writes } : { reason, writes, error });
   }

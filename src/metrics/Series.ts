@@ -3,6 +3,8 @@ import { GRANULARITY_CODES } from './keys.js';
 import { expiryOf, type Retention } from './retention.js';
 import { GRANULARITIES } from './granularity.js';
 
+const KEY_CACHE_LIMIT = 256;
+
 /**
  * Hot-path state of one counted series (a slug's counters, or one entity
  * metric): increments within one second are summed into `count` and written to
@@ -21,6 +23,8 @@ export class Series {
   /** Category last registered in `generation`. */
   category: string | undefined;
   private slots: WriteSlots | undefined;
+  private readonly containers: (string | undefined)[] = new Array<string | undefined>(7);
+  private readonly keyCache: (Map<string, string> | undefined)[] = new Array<Map<string, string> | undefined>(7);
   /** Key per granularity rank (only `ranks` filled). */
   readonly keys: string[] = new Array<string>(7).fill('');
   /** Retention expiry (epoch s, 0 = never) per granularity rank. */
@@ -40,15 +44,26 @@ export class Series {
     private readonly suffixField = false,
   ) {}
 
-  /** Updates `keys` and `expiries` for `slots`; cheap when they did not change. */
+  /**
+   * Updates `keys` and `expiries` for `slots`. Key strings are reused per
+   * container (a small cache per granularity), so the buffer's Map lookups hit
+   * strings whose hash V8 has already computed.
+   */
   keysFor(slots: WriteSlots): void {
     if (this.slots === slots) return;
     this.slots = slots;
     for (const rank of this.ranks) {
-      const container = slots.containers[rank]!;
-      this.keys[rank] = this.suffixField
-        ? `${this.base}${GRANULARITY_CODES[rank]}:${container}:${slots.fields[rank]}`
-        : `${this.base}${GRANULARITY_CODES[rank]}:${container}`;
+      const container = this.suffixField ? `${slots.containers[rank]}:${slots.fields[rank]}` : slots.containers[rank]!;
+      if (container === this.containers[rank]) continue;
+      this.containers[rank] = container;
+      const cache = (this.keyCache[rank] ??= new Map());
+      let key = cache.get(container);
+      if (key === undefined) {
+        if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
+        key = `${this.base}${GRANULARITY_CODES[rank]}:${container}`;
+        cache.set(container, key);
+      }
+      this.keys[rank] = key;
       this.expiries[rank] = expiryOf(slots.containerEnds[rank]!, this.retention[GRANULARITIES[rank]!]);
     }
   }

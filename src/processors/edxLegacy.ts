@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../errors.js';
 import type { JsonObject, JsonValue, TrackedEvent } from '../event/TrackedEvent.js';
 import type { Processor } from '../tracker/Processor.js';
-import { getIn, setIn } from './paths.js';
+import { getIn, setIn, without } from './paths.js';
 
 /**
  * One line of the edX legacy tracking log, as edx-platform's
@@ -87,15 +87,21 @@ function compileFields(options: EdxLegacyOptions): FieldPaths {
 }
 
 function convert(event: TrackedEvent, fields: FieldPaths): EdxLegacyEvent {
-  let rest: JsonObject = event.context;
+  const context = event.context;
+  // Top-level keys to leave out of the remaining context, removed in one copy; nested paths one by one.
+  const removed = new Set(DROPPED_CONTEXT_KEYS);
+  const nested: (readonly string[])[] = [];
   const take = (field: EdxLegacyField): JsonValue | undefined => {
-    const value = getIn(event.context, fields[field]);
-    if (value !== undefined) rest = setIn(rest, fields[field], undefined);
+    const path = fields[field];
+    const value = getIn(context, path);
+    if (value !== undefined) {
+      if (path.length === 1) removed.add(path[0]!);
+      else nested.push(path);
+    }
     return value;
   };
-  for (const key of DROPPED_CONTEXT_KEYS) if (Object.hasOwn(rest, key)) rest = setIn(rest, [key], undefined);
   const source = take('event_source') ?? DEFAULTS.event_source;
-  return {
+  const legacy: Omit<EdxLegacyEvent, 'context'> = {
     name: event.name,
     event_type: take('event_type') ?? event.name,
     event: source === 'browser' ? JSON.stringify(event.data) : event.data,
@@ -109,8 +115,10 @@ function convert(event: TrackedEvent, fields: FieldPaths): EdxLegacyEvent {
     host: take('host') ?? DEFAULTS.host,
     referer: take('referer') ?? DEFAULTS.referer,
     accept_language: take('accept_language') ?? DEFAULTS.accept_language,
-    context: rest,
   };
+  let rest: JsonObject = without(context, removed);
+  for (const path of nested) rest = setIn(rest, path, undefined);
+  return { ...legacy, context: rest } as EdxLegacyEvent;
 }
 
 /**

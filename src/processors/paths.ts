@@ -29,6 +29,7 @@ export function parseFieldPath(path: unknown, option: string): FieldPath {
   return { section, keys };
 }
 
+/** Whether `value` is a plain JSON object (not an array, not null). */
 export function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -57,16 +58,25 @@ export function getField(event: TrackedEvent, path: FieldPath): JsonValue | unde
  */
 export function setIn(root: JsonObject, keys: readonly string[], value: JsonValue | undefined, depth = 0): JsonObject {
   const key = keys[depth]!;
-  const copy: JsonObject = { ...root };
   if (depth === keys.length - 1) {
-    if (value === undefined) delete copy[key];
-    else copy[key] = value;
-    return copy;
+    if (value !== undefined) return { ...root, [key]: value };
+    return Object.hasOwn(root, key) ? without(root, new Set([key])) : root;
   }
+  const copy: JsonObject = { ...root };
   const child = root[key];
   if (value === undefined && !isObject(child)) return root;
   copy[key] = setIn(isObject(child) ? child : {}, keys, value, depth + 1);
   return copy;
+}
+
+/**
+ * A copy of `root` without `keys`, built key by key: `delete` on a copy would
+ * turn it into a slow dictionary-mode object for every later reader.
+ */
+export function without(root: Readonly<JsonObject>, keys: ReadonlySet<string>): JsonObject {
+  const out: JsonObject = {};
+  for (const key in root) if (!keys.has(key)) out[key] = root[key]!;
+  return out;
 }
 
 /**

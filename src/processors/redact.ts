@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../errors.js';
 import type { JsonObject, JsonPrimitive, JsonValue, TrackedEvent } from '../event/TrackedEvent.js';
 import type { Processor } from '../tracker/Processor.js';
-import { parseFieldPath, withSections } from './paths.js';
+import { parseFieldPath, withSections, without } from './paths.js';
 
 /** Options of {@link redact}. */
 export interface RedactOptions {
@@ -90,9 +90,9 @@ export function redact(paths: readonly string[], options: RedactOptions = {}): P
       next = apply(current, node);
       if (next === current) return copy;
     }
+    if (next === undefined) return without((copy ?? container) as JsonObject, new Set([key as string]));
     const out: Container = copy ?? (isArray ? container.slice() : { ...container });
-    if (next === undefined) delete (out as JsonObject)[key];
-    else (out as Record<string | number, JsonValue>)[key] = next;
+    (out as Record<string | number, JsonValue>)[key] = next;
     return out;
   }
 

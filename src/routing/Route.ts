@@ -16,7 +16,9 @@ export interface RouteOptions {
   /**
    * Applied, in order, to this route's copy of each event it takes (e.g.
    * `redact` for the logger only). `null`/`undefined`/`false` entries are
-   * skipped, so `openTelemetry()` or `cond && sample(0.1)` can be listed as is.
+   * skipped, so `cond && sample(0.1)` can be listed as is. They run at
+   * delivery time, and again for the events of a retry: sample by a key
+   * (`sample(0.1, { key: 'id' })`) so a retried event gets the same decision.
    * Default: none.
    */
   processors?: readonly (Processor | null | undefined | false)[];
@@ -31,6 +33,11 @@ export interface CompiledRoute {
   readonly processors: readonly Processor[];
 }
 
+/**
+ * Validates one route of `RouterOptions.routes` and compiles its name filter.
+ *
+ * @throws ConfigurationError naming `routes[index]…` for a bad field.
+ */
 export function compileRoute(route: RouteOptions, index: number): CompiledRoute {
   const option = `routes[${index}]`;
   if (typeof route !== 'object' || route === null) throw new ConfigurationError(option, 'expected { backend, include?, exclude?, processors? }');

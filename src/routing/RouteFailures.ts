@@ -42,7 +42,10 @@ export class RouteFailures {
       if (retryable) entry.retry.add(routeIndex);
     };
     if (isPartialDeliveryError(error)) for (const f of error.failures) fail(f.index, f.error, f.retryable);
-    else for (let position = 0; position < batch.events.length; position++) fail(position, error, true);
+    else {
+      const retryable = !isPermanent(error);
+      for (let position = 0; position < batch.events.length; position++) fail(position, error, retryable);
+    }
   }
 
   /** The routes that may still get the event at `index` of the router's batch on a retry. */
@@ -63,6 +66,11 @@ export class RouteFailures {
   }
 }
 
+/** A whole-batch failure the backend marked as permanent, as the delivery layer reads it. */
+function isPermanent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === false;
+}
+
 /** Also recognises the error of another copy of eventtrack (a nested router from a second install). */
 function isPartialDeliveryError(error: unknown): error is PartialDeliveryError {
   return (
@@ -73,6 +81,7 @@ function isPartialDeliveryError(error: unknown): error is PartialDeliveryError {
   );
 }
 
+/** The message of an error, or the thrown value as text. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 import type { Backend } from '../backends/Backend.js';
 import { BackendError, ConfigurationError } from '../errors.js';
 import type { TrackedEvent } from '../event/TrackedEvent.js';
+import { withTimeout } from '../delivery/withTimeout.js';
 import { runProcessors } from '../tracker/Processor.js';
 import { RetryLedger } from './RetryLedger.js';
 import { compileRoute, type CompiledRoute, type RouteOptions } from './Route.js';
@@ -18,14 +19,22 @@ export interface RouterOptions {
   onProcessorError?: (error: unknown, event: TrackedEvent, route: string) => void;
   /**
    * How many events the router remembers after a partly failed `send`, so their
-   * retry skips the routes that already have them (see {@link RetryLedger}).
+   * retry skips the routes that already have them; past it the oldest are forgotten.
    * 0 turns this off (every retry goes to every route). Default: 10 000.
    */
   retryMemory?: number;
+  /**
+   * A route whose `send` has not settled after this many ms counts as failed
+   * (retryably) for its events, so that one hung route does not make the
+   * delivery layer time out the whole router batch and resend it to every
+   * route. Keep it below the tracker's `delivery.sendTimeoutMs`. 0 turns it
+   * off. Default: 5 000.
+   */
+  routeTimeoutMs?: number;
 }
 
 /** Defaults of {@link RouterOptions}. */
-export const DEFAULT_ROUTER_OPTIONS = Object.freeze({ retryMemory: 10_000 });
+export const DEFAULT_ROUTER_OPTIONS = Object.freeze({ retryMemory: 10_000, routeTimeoutMs: 5_000 });
 
 const EMPTY: RouteBatch = Object.freeze({ events: Object.freeze([]) as readonly TrackedEvent[], indices: undefined });
 const noop = (): void => {};
@@ -43,13 +52,20 @@ const noop = (): void => {};
  * still owes, each with a {@link BackendError} per failed route; the router
  * remembers which routes succeeded, so the retry of those events goes only to
  * the routes that failed. An event is retryable when at least one of its
- * failed routes may succeed on a retry.
+ * failed routes may succeed on a retry (a route error with
+ * `retryable: false` is permanent, as for any backend).
+ *
+ * The memory of a retry is bounded (`retryMemory`), and a route that timed
+ * out may still finish its write later: in those cases a retry can reach a
+ * route twice, which the backend contract allows (`send` is idempotent per
+ * event id).
  */
 export class Router implements Backend {
   readonly #routes: readonly CompiledRoute[];
   readonly #onProcessorError: (error: unknown, event: TrackedEvent, route: string) => void;
   readonly #ledger: RetryLedger;
   readonly #acceptsAll: boolean;
+  readonly #routeTimeoutMs: number;
   #closing: Promise<void> | undefined;
 
   /** @throws ConfigurationError when a route or option is invalid. */
@@ -57,10 +73,11 @@ export class Router implements Backend {
     if (typeof options !== 'object' || options === null || !Array.isArray(options.routes) || options.routes.length === 0) {
       throw new ConfigurationError('routes', 'expected a non-empty array of { backend, include?, exclude?, processors? }');
     }
-    const { retryMemory } = { ...DEFAULT_ROUTER_OPTIONS, ...options };
-    if (!Number.isInteger(retryMemory) || retryMemory < 0) {
-      throw new ConfigurationError('retryMemory', `expected an integer ≥ 0, got ${String(retryMemory)}`);
+    const { retryMemory, routeTimeoutMs } = { ...DEFAULT_ROUTER_OPTIONS, ...options };
+    for (const [option, value] of [['retryMemory', retryMemory], ['routeTimeoutMs', routeTimeoutMs]] as const) {
+      if (!Number.isInteger(value) || value < 0) throw new ConfigurationError(option, `expected an integer ≥ 0, got ${String(value)}`);
     }
+    this.#routeTimeoutMs = routeTimeoutMs;
     if (options.onProcessorError !== undefined && typeof options.onProcessorError !== 'function') {
       throw new ConfigurationError('onProcessorError', 'expected a function (error, event, route) => void');
     }
@@ -95,7 +112,10 @@ export class Router implements Backend {
     const batches = this.#routes.map((route, index) => this.#select(route, index, events));
     const outcomes = await Promise.allSettled(
       batches.map(async (batch, index) => {
-        if (batch.events.length > 0) await this.#routes[index]!.backend.send(batch.events);
+        if (batch.events.length === 0) return;
+        const { backend, name } = this.#routes[index]!;
+        if (this.#routeTimeoutMs === 0) await backend.send(batch.events);
+        else await withTimeout(() => backend.send(batch.events), this.#routeTimeoutMs, `route "${name}" send`);
       }),
     );
 

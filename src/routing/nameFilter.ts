@@ -3,8 +3,14 @@ import { globSource, isGlob } from './glob.js';
 
 /**
  * Selects event names: a string is an exact name, or a glob when it contains
- * `*` or `?` (see {@link globSource} for the dotted-name glob rules); a RegExp
- * is tested as is (its `g`/`y` flags are ignored).
+ * `*` or `?`; a RegExp is tested as is (its `g`/`y` flags are ignored).
+ *
+ * Globs work on dotted segments: `?` is one character other than `.`, `*` any
+ * run within one segment (`nav.*` matches `nav.request`, not `nav.a.b`), and
+ * `**` as a whole segment any number of segments — zero or more at the start
+ * or in the middle (`**.error`, `a.**.z`), one or more at the end (`nav.**`
+ * matches `nav.a.b` but not `nav`). `**` inside a segment (`a**`) matches any
+ * characters, dots included.
  */
 export type NameMatcher = string | RegExp;
 

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors.js';
 import type { TrackedEvent } from '../event/TrackedEvent.js';
 
 /**
@@ -36,4 +37,21 @@ export function runProcessors(
     if (result !== undefined) current = result;
   }
   return current;
+}
+
+/**
+ * The processors of an option, without the empty entries (`undefined`, `null`,
+ * `false`) that optional processors such as `openTelemetry()` return when they
+ * have nothing to do. A `ConfigurationError` names the option otherwise.
+ */
+export function compactProcessors(list: readonly (Processor | null | undefined | false)[] | undefined, option: string): Processor[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new ConfigurationError(option, 'expected an array of functions (event) => event | null | undefined');
+  const out: Processor[] = [];
+  list.forEach((item, index) => {
+    if (item === undefined || item === null || item === false) return;
+    if (typeof item !== 'function') throw new ConfigurationError(`${option}[${index}]`, `expected a function, got ${typeof item}`);
+    out.push(item);
+  });
+  return out;
 }

@@ -4,7 +4,7 @@ import { type DeliveryOptions, resolveDeliveryOptions } from '../delivery/Delive
 import { Dispatcher, type DispatcherHooks } from '../delivery/Dispatcher.js';
 import { ConfigurationError } from '../errors.js';
 import { compileNameFilter } from '../routing/nameFilter.js';
-import type { Processor } from './Processor.js';
+import { compactProcessors, type Processor } from './Processor.js';
 import type { BackendRegistration } from './TrackerOptions.js';
 
 /** A registered backend: its name filter, its processors and its dispatcher. */
@@ -34,14 +34,16 @@ export class Route {
     if (typeof backend !== 'function' && (typeof backend !== 'object' || backend === null || typeof backend.send !== 'function')) {
       throw new ConfigurationError(option, 'expected a backend (an object with send(events)), a function (events) => …, or { backend, include?, exclude?, processors?, delivery? }');
     }
-    const processors = registration.processors ?? [];
-    if (!Array.isArray(processors) || processors.some((p) => typeof p !== 'function')) {
-      throw new ConfigurationError(`${option}.processors`, 'expected an array of functions');
-    }
+    const processors = compactProcessors(registration.processors, `${option}.processors`);
     const filter: { include?: readonly (string | RegExp)[]; exclude?: readonly (string | RegExp)[] } = {};
     if (registration.include !== undefined) filter.include = registration.include;
     if (registration.exclude !== undefined) filter.exclude = registration.exclude;
     const options = resolveDeliveryOptions(registration.delivery, `${option}.delivery`, delivery);
-    return new Route(name, compileNameFilter(filter, option), processors, new Dispatcher(name, toBackend(backend), options, hooks));
+    // A backend that knows which names it wants (a Router) filters before enqueueing too.
+    const own = (backend as { accepts?: unknown }).accepts;
+    const accepts =
+      compileNameFilter(filter, option) ??
+      (typeof own === 'function' ? (eventName: string): boolean => (own as (n: string) => boolean).call(backend, eventName) : undefined);
+    return new Route(name, accepts, processors, new Dispatcher(name, toBackend(backend), options, hooks));
   }
 }

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
+import { EventCatalog } from '../catalog/EventCatalog.js';
+import type { AnyEventDefinition, EmitArgs, EventDefinition, EventMap, FromSchema, JsonSchema, NoEvents, SchemaEventDefinition, WithEvent } from '../catalog/types.js';
 import type { BackendLike } from '../backends/Backend.js';
 import type { EmitterLike } from '../context/bindEmitter.js';
 import { EMPTY_CONTEXT } from '../context/ContextFrame.js';
@@ -34,7 +36,7 @@ const ENVELOPE_SIZE = 100;
  * Failures and drops are reported through the `error` and `drop` events
  * (eventemitter3, see {@link Tracker.on}) and counted in {@link Tracker.stats}.
  */
-export class Tracker {
+export class Tracker<E extends EventMap = NoEvents> {
   private readonly events = new EventEmitter<TrackerEventTypes>();
   private readonly options: ResolvedTrackerOptions;
   private readonly routes = new Map<string, Route>();
@@ -44,6 +46,8 @@ export class Tracker {
   private readonly store: ContextStore;
   private readonly hooks: DispatcherHooks;
   private readonly dropped: Partial<Record<DropReason, number>> = {};
+  private catalogInstance: EventCatalog<E> | undefined;
+  private readonly catalogCounts = { undefined: 0, invalid: 0 };
   private emitted = 0;
   private converted = 0;
   private busy = false;
@@ -51,7 +55,7 @@ export class Tracker {
   private lastValidName: string | undefined;
   private closing: Promise<FlushReport> | undefined;
 
-  constructor(options: TrackerOptions = {}) {
+  constructor(options: TrackerOptions & { catalog?: EventCatalog<E> } = {}) {
     this.options = resolveTrackerOptions(options);
     this.normalizer = new Normalizer(this.options.strict);
     this.store = this.options.contextStore;
@@ -60,6 +64,7 @@ export class Tracker {
       drop: (backend, events, reason, cause) => this.notifyDrop({ reason, count: events.length, backend, events, cause }),
       error: (error) => this.report(error),
     };
+    this.catalogInstance = options.catalog as EventCatalog<E> | undefined;
     for (const [name, spec] of Object.entries(options.backends ?? {})) this.addBackend(name, spec);
     if (this.options.flushOnExit) watchExit(this);
   }
@@ -68,6 +73,7 @@ export class Tracker {
    * Records an event named `name` with `data`, merged with the active context.
    * Returns at once; never throws unless `strict` is on.
    */
+  emit<N extends string>(name: N, ...args: EmitArgs<E, N, EmitOptions>): void;
   emit(name: string, data?: unknown, options?: EmitOptions): void {
     try {
       if (this.closing !== undefined) return this.dropBeforeRouting('shutdown', name, 'tracker is shut down');
@@ -90,6 +96,7 @@ export class Tracker {
       if (size > this.options.maxEventSize) {
         return this.reject('oversized', name, `event "${name}" is ${size} characters of JSON (maxEventSize is ${this.options.maxEventSize})`);
       }
+      if (this.catalogInstance !== undefined && !this.checkCatalog(name, payload)) return;
       const now = Date.now();
       const event: TrackedEvent = {
         id: newEventId(now),
@@ -118,6 +125,49 @@ export class Tracker {
       }
       route.dispatcher.enqueue(event);
     }
+  }
+
+  /**
+   * The event catalog: every event defined with {@link Tracker.define}, its
+   * policies for undefined and invalid events, and the documentation writers
+   * (`toMarkdown()`, `toJSONSchema()`). Created on first use; a tracker that
+   * never defines an event pays nothing for it.
+   */
+  get catalog(): EventCatalog<E> {
+    this.catalogInstance ??= new EventCatalog() as EventCatalog<E>;
+    return this.catalogInstance;
+  }
+
+  /**
+   * Documents an event and checks its `data` at run time (JSON Schema, Ajv);
+   * the returned tracker (this one) type-checks `emit` of `name`. The payload
+   * type is `T` (`JSONSchemaType<T>` checks the schema against it) or inferred
+   * from an inline schema. Undefined and invalid events follow the catalog's
+   * policies (`new EventCatalog({ undefinedEvents, invalidEvents })` passed as
+   * the `catalog` option): `allow`, `warn` (reported, delivered) or `reject`
+   * (reported, dropped); either way they are counted in `stats().catalog`.
+   */
+  define<N extends string, T>(name: N, definition: EventDefinition<T>): Tracker<WithEvent<E, N, T>>;
+  define<N extends string, const S extends JsonSchema>(name: N, definition: SchemaEventDefinition<S>): Tracker<WithEvent<E, N, FromSchema<S>>>;
+  define(name: string, definition: AnyEventDefinition): Tracker<EventMap> {
+    (this.catalog as EventCatalog<EventMap>).define(name, definition as never);
+    return this as unknown as Tracker<EventMap>;
+  }
+
+  /** `false` when the catalog's policy rejects the event (then counted and reported). */
+  private checkCatalog(name: string, payload: JsonObject): boolean {
+    const verdict = this.catalogInstance!.validate(name, payload);
+    if (verdict.status === 'valid') return true;
+    this.catalogCounts[verdict.status]++;
+    if (verdict.action === 'deliver') return true;
+    if (verdict.action === 'warn') {
+      this.report(verdict.error);
+      return true;
+    }
+    if (this.options.strict) throw verdict.error;
+    this.report(verdict.error);
+    this.dropBeforeRouting(verdict.error.reason as DropReason, name, verdict.error.message);
+    return false;
   }
 
   /** Runs `fn` inside a context frame `name` adding `ctx`; returns what `fn` returns (a promise for async `fn`). */
@@ -228,7 +278,7 @@ export class Tracker {
   stats(): TrackerStats {
     const backends: TrackerStats['backends'] = {};
     for (const route of this.routeList) backends[route.name] = route.dispatcher.stats();
-    return { emitted: this.emitted, converted: this.converted, dropped: { ...this.dropped }, backends };
+    return { emitted: this.emitted, converted: this.converted, dropped: { ...this.dropped }, catalog: { ...this.catalogCounts }, backends };
   }
 
   /** @internal used by the exit hook */

@@ -37,6 +37,8 @@ export interface TrackerStats {
   converted: number;
   /** Events dropped before reaching any backend, by reason. */
   dropped: Partial<Record<DropReason, number>>;
+  /** Events the catalog found undefined or invalid (whatever its policy did with them). */
+  catalog: { undefined: number; invalid: number };
   /** Delivery counters per backend. */
   backends: Record<string, BackendStats>;
 }

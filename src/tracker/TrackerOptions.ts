@@ -4,7 +4,7 @@ import type { ContextStore } from '../context/ContextStore.js';
 import { type DeliveryOptions, resolveDeliveryOptions } from '../delivery/DeliveryOptions.js';
 import { ConfigurationError } from '../errors.js';
 import type { NameMatcher } from '../routing/nameFilter.js';
-import type { Processor } from './Processor.js';
+import { compactProcessors, type Processor } from './Processor.js';
 
 /** A backend with its own route: which events it gets, how they are processed and delivered. */
 export interface BackendRegistration {
@@ -13,8 +13,8 @@ export interface BackendRegistration {
   include?: readonly NameMatcher[];
   /** Events whose name matches one of these never reach the backend; wins over `include`. Default: none. */
   exclude?: readonly NameMatcher[];
-  /** Processors for this backend only, after the tracker's. Default: none. */
-  processors?: readonly Processor[];
+  /** Processors for this backend only, after the tracker's; empty entries (`undefined`, `null`, `false`) are skipped. Default: none. */
+  processors?: readonly (Processor | null | undefined | false)[];
   /** Delivery options for this backend, over the tracker's `delivery`. */
   delivery?: Partial<DeliveryOptions>;
 }
@@ -23,8 +23,12 @@ export interface BackendRegistration {
 export interface TrackerOptions {
   /** Backends by name. Default: none (add them later with `addBackend`). */
   backends?: Record<string, BackendLike | BackendRegistration>;
-  /** Processors run over every event, in order, before routing. Default: none. */
-  processors?: readonly Processor[];
+  /**
+   * Processors run over every event, in order, before routing; empty entries
+   * (`undefined`, `null`, `false`, as `openTelemetry()` returns without its
+   * package) are skipped. Default: none.
+   */
+  processors?: readonly (Processor | null | undefined | false)[];
   /** Throw from `emit`/`context` on invalid names, oversized events and non-JSON values instead of converting or reporting. Default `false`. */
   strict?: boolean;
   /** Largest event accepted, as the length of its JSON (context and data included). Default 65 536. */
@@ -65,10 +69,7 @@ function positiveInteger(option: string, value: number): number {
 
 /** Applies defaults and validates, throwing a `ConfigurationError` that names the bad option. */
 export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerOptions {
-  const processors = options.processors ?? [];
-  if (!Array.isArray(processors) || processors.some((p) => typeof p !== 'function')) {
-    throw new ConfigurationError('processors', 'expected an array of functions (event) => event | null | undefined');
-  }
+  const processors = compactProcessors(options.processors, 'processors');
   return {
     strict: options.strict ?? DEFAULT_TRACKER_OPTIONS.strict,
     maxEventSize: positiveInteger('maxEventSize', options.maxEventSize ?? DEFAULT_TRACKER_OPTIONS.maxEventSize),

@@ -1,7 +1,13 @@
+import type { EventCatalog } from '../catalog/EventCatalog.js';
+import type { EventMap, NoEvents } from '../catalog/types.js';
 import { Tracker } from './Tracker.js';
 import type { TrackerOptions } from './TrackerOptions.js';
 
-/** Creates a tracker; see {@link TrackerOptions} for every option and its default. */
-export function createTracker(options: TrackerOptions = {}): Tracker {
-  return new Tracker(options);
+/**
+ * Creates a tracker; see {@link TrackerOptions} for every option and its
+ * default. Pass `catalog` (an `EventCatalog`, typed by the events it defines)
+ * to start with documented events and catalog policies.
+ */
+export function createTracker<E extends EventMap = NoEvents>(options: TrackerOptions & { catalog?: EventCatalog<E> } = {}): Tracker<E> {
+  return new Tracker<E>(options);
 }

@@ -302,9 +302,9 @@ export interface FerretDBServer extends ServerHandle {
 /**
  * Starts FerretDB (SQLite handler) on a free loopback port, telemetry off and
  * its debug/metrics HTTP listener disabled. Pass `port` and `dir` to reuse a
- * previous server's address and data.
+ * previous server's address and data, `args` for more ferretdb flags.
  */
-export async function startFerretDB(options: { port?: number; dir?: string } = {}): Promise<FerretDBServer> {
+export async function startFerretDB(options: { port?: number; dir?: string; args?: readonly string[] } = {}): Promise<FerretDBServer> {
   const binary = requireBinary('ferretdb');
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'eventtrack-ferretdb-'));
@@ -316,6 +316,7 @@ export async function startFerretDB(options: { port?: number; dir?: string } = {
     `--state-dir=${dir}`,
     '--telemetry=disable',
     '--log-level=warn',
+    ...(options.args ?? []),
   ];
   const env = { ...process.env, FERRETDB_TELEMETRY: 'disable', DO_NOT_TRACK: '1' };
   const proc = new ManagedProcess('ferretdb', binary, args, port, join(dir, 'server.log'), env);

@@ -8,6 +8,7 @@ const contextJson = new WeakMap<object, string>();
 const nameJson = new Map<string, string>();
 const NAME_CACHE_SIZE = 1024;
 let isoMs = Number.NaN;
+const SAFE_ID = /^[0-9a-f-]{36}$/;
 let isoText = '';
 
 function jsonOfContext(context: object): string {
@@ -45,7 +46,8 @@ function isoOf(timestamp: Date): string {
  */
 export function serializeEvent(event: TrackedEvent): string {
   return (
-    `{"id":${JSON.stringify(event.id)},"name":${jsonOfName(event.name)},"timestamp":"${isoOf(event.timestamp)}",` +
-    `"context":${jsonOfContext(event.context)},"data":${JSON.stringify(event.data)}}\n`
+    // Ids made by the tracker are hex and dashes; a processor may have set anything else.
+    `{"id":${SAFE_ID.test(event.id) ? `"${event.id}"` : JSON.stringify(event.id)},"name":${jsonOfName(event.name)},` +
+    `"timestamp":"${isoOf(event.timestamp)}","context":${jsonOfContext(event.context)},"data":${JSON.stringify(event.data)}}\n`
   );
 }

@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, type WriteError } from 'mongodb';
+import type { MongoBulkWriteError, WriteError } from 'mongodb';
 import { EventTrackError, type EventFailure } from '../../errors.js';
 import type { EventDocument } from './toDocument.js';
 

@@ -129,12 +129,14 @@ export class RedisCounterStore implements CounterStore {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (!this.ownsClient) return;
+      if (!this.ownsClient || this.client.status === 'end') return;
+      const ended = new Promise<void>((resolve) => this.client.once('end', () => resolve()));
       try {
         await this.client.quit();
       } catch {
         this.client.disconnect();
       }
+      await ended;
     })();
     return this.closing;
   }

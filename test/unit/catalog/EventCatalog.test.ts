@@ -101,7 +101,7 @@ describe('EventCatalog.validate', () => {
       ['data', 'data.address.country', 'data.address.postal_code', 'data.email', 'data.name'].sort(),
     );
     assert.ok(verdict.error instanceof ValidationError);
-    assert.equal(verdict.error.reason, 'invalid_event');
+    assert.equal(verdict.error.reason, 'invalid-event');
     assert.match(verdict.error.message, /Event "address.create" \(version 2\) does not match its schema: .+ and 2 more$/);
     assert.ok(verdict.error.path?.startsWith('data'));
   });
@@ -120,7 +120,7 @@ describe('EventCatalog.validate', () => {
     it(`undefinedEvents: ${policy}`, () => {
       const verdict = catalog({ undefinedEvents: policy }).validate('nope', {});
       assert.deepEqual([verdict.status, verdict.action, verdict.error instanceof ValidationError], ['undefined', action, hasError]);
-      if (hasError) assert.equal(verdict.error!.reason, 'undefined_event');
+      if (hasError) assert.equal(verdict.error!.reason, 'undefined-event');
       else assert.equal(verdict, ALLOWED_UNDEFINED_VERDICT);
     });
     it(`invalidEvents: ${policy}`, () => {

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createFrame, jsonSize, mergeContext } from '../../../src/context/ContextFrame.js';
+import type { JsonObject } from '../../../src/event/TrackedEvent.js';
 
 test('mergeContext: inner wins, plain objects merge deeply, arrays and scalars replace, untouched subtrees are shared', () => {
-  const base = Object.freeze({ a: 1, o: Object.freeze({ x: 1, deep: Object.freeze({ k: 'v' }) }), list: Object.freeze([1, 2]), keep: Object.freeze({ s: 1 }) });
+  const keep = Object.freeze({ s: 1 });
+  const base: JsonObject = Object.freeze({ a: 1, o: Object.freeze({ x: 1, deep: Object.freeze({ k: 'v' }) }), list: Object.freeze([1, 2]) as number[], keep });
   const merged = mergeContext(base, { a: 2, o: { y: 2, deep: { j: 'w' } }, list: [3] });
   assert.deepEqual(merged, { a: 2, o: { x: 1, y: 2, deep: { k: 'v', j: 'w' } }, list: [3], keep: { s: 1 } });
-  assert.equal(merged['keep'], base.keep);
+  assert.equal(merged['keep'], keep);
   assert.ok(Object.isFrozen(merged) && Object.isFrozen(merged['o']) && Object.isFrozen(merged['list']));
 });
 

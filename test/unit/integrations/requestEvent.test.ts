@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryBackend } from '../../../src/backends/memory/MemoryBackend.js';
 import { MiddlewareError } from '../../../src/errors.js';
 import { RequestTracking } from '../../../src/integrations/RequestTracking.js';
+import type { RequestTracker } from '../../../src/integrations/RequestTracker.js';
 import { createTracker } from '../../../src/tracker/createTracker.js';
 import { FakeResponse, fakeRequest } from './fixtures.js';
 
@@ -85,5 +86,21 @@ describe('request event (watchResponse through RequestTracking)', () => {
     await tracker.flush();
     assert.equal(memory.named('http.request').length, 1);
     assert.equal((errors[0] as MiddlewareError).option, 'route');
+  });
+
+  it('reports an emit that throws (strict tracker) instead of crashing the response listener', () => {
+    const errors: unknown[] = [];
+    const throwing: RequestTracker = {
+      emit: () => {
+        throw new Error('strict says no');
+      },
+      context: (_name, _ctx, fn) => fn(),
+    };
+    const tracking = new RequestTracking(throwing, { requestEvent: true, onError: (error) => errors.push(error) });
+    const req = fakeRequest();
+    const res = new FakeResponse();
+    tracking.run(req, res.asResponse(), '/', req, () => undefined);
+    assert.doesNotThrow(() => res.finish(200));
+    assert.equal((errors[0] as MiddlewareError).option, 'requestEvent');
   });
 });

@@ -10,6 +10,7 @@ describe('rename', () => {
     ['a data field', { 'data.url': 'data.page' }, { data: { url: 'u', a: 1 } }, { data: { a: 1, page: 'u' }, context: {} }],
     ['a context field', { 'context.user_id': 'context.username' }, { context: { user_id: 7 } }, { data: {}, context: { username: 7 } }],
     ['from context to data', { 'context.ip': 'data.client.ip' }, { context: { ip: '::1', x: 1 } }, { data: { client: { ip: '::1' } }, context: { x: 1 } }],
+    ['top level, across sections', { 'context.ip': 'data.ip', 'data.x': 'context.x' }, { data: { x: 1, k: 2 }, context: { ip: '::1', c: 3 } }, { data: { k: 2, ip: '::1' }, context: { c: 3, x: 1 } }],
     ['nested source, nested target', { 'data.a.b': 'data.c.d' }, { data: { a: { b: 1, k: 2 } } }, { data: { a: { k: 2 }, c: { d: 1 } }, context: {} }],
     ['a swap', { 'data.a': 'data.b', 'data.b': 'data.a' }, { data: { a: 1, b: 2 } }, { data: { a: 2, b: 1 } , context: {} }],
     ['overwrites an existing target', { 'data.a': 'data.b' }, { data: { a: 1, b: 2 } }, { data: { b: 1 }, context: {} }],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Backend } from '../../../src/backends/Backend.js';
-import { BackendError, ConfigurationError, PartialDeliveryError } from '../../../src/errors.js';
+import { BackendError, ConfigurationError, PartialDeliveryError, TimeoutError } from '../../../src/errors.js';
 import type { TrackedEvent } from '../../../src/event/TrackedEvent.js';
 import { redact } from '../../../src/processors/redact.js';
 import { Router, type RouterOptions } from '../../../src/routing/Router.js';
@@ -217,6 +217,34 @@ describe('Router', () => {
     assert.deepEqual(counters.names, ['m.a', 'm.b', 'm.a', 'm.b']);
   });
 
+  it('fails a hung route after routeTimeoutMs without holding back the others', async () => {
+    const good = new Recorder();
+    const hung: Backend = { send: () => new Promise<void>(() => {}) };
+    const router = new Router({ routes: [{ name: 'good', backend: good }, { name: 'hung', backend: hung }], routeTimeoutMs: 30 });
+    const started = Date.now();
+    // The router's timer is unref'd (it never keeps a process alive); this test keeps the loop alive itself.
+    const keepAlive = setInterval(() => {}, 1_000);
+    const error = await partial(router.send(events('a', 'b'))).finally(() => clearInterval(keepAlive));
+    assert.ok(Date.now() - started < 1_000);
+    assert.deepEqual(good.names, ['a', 'b']);
+    assert.deepEqual(error.failures.map((f) => [f.index, f.retryable]), [[0, true], [1, true]]);
+    const failure = error.failures[0]!.error as BackendError;
+    assert.equal(failure.backend, 'hung');
+    assert.ok(failure.cause instanceof TimeoutError);
+  });
+
+  it('treats a route error marked retryable: false as permanent', async () => {
+    const good = new Recorder();
+    const bad = new Recorder();
+    bad.failures = [Object.assign(new Error('schema rejected'), { retryable: false })];
+    const router = new Router({ routes: [{ backend: good }, { backend: bad }] });
+    const batch = events('a');
+    const error = await partial(router.send(batch));
+    assert.deepEqual(error.failures.map((f) => [f.index, f.retryable]), [[0, false]]);
+    await router.send(batch);
+    assert.deepEqual(good.names, ['a', 'a'], 'a permanent failure is not remembered for a retry');
+  });
+
   it('retryMemory: 0 retries into every route', async () => {
     const good = new Recorder();
     const bad = new Recorder();
@@ -289,6 +317,7 @@ describe('Router', () => {
     [{ routes: [{ backend: () => {}, processors: 'redact' }] }, 'routes[0].processors'],
     [{ routes: [{ backend: () => {}, processors: [42] }] }, 'routes[0].processors[0]'],
     [{ routes: [{ backend: () => {} }], retryMemory: -1 }, 'retryMemory'],
+    [{ routes: [{ backend: () => {} }], routeTimeoutMs: 1.5 }, 'routeTimeoutMs'],
     [{ routes: [{ backend: () => {} }], onProcessorError: 'log' }, 'onProcessorError'],
   ];
   for (const [options, option] of bad) {

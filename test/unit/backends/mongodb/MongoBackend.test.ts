@@ -2,7 +2,7 @@
 // what counts as delivered, what is reported per event, what is retried.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { BSON, MongoBulkWriteError, MongoClient, MongoInvalidArgumentError, MongoNetworkError } from 'mongodb';
+import { BSON, MongoBulkWriteError, type MongoClient, MongoInvalidArgumentError, MongoNetworkError } from 'mongodb';
 import { EventTrackError, PartialDeliveryError } from '../../../../src/errors.js';
 import type { TrackedEvent } from '../../../../src/event/TrackedEvent.js';
 import { MongoBackend } from '../../../../src/backends/mongodb/MongoBackend.js';

@@ -1,0 +1,294 @@
+import { ValidationError } from '../errors.js';
+import type { Calendar } from './Calendar.js';
+import type { WriteOp } from './CounterStore.js';
+import { checkGranularity, granularityRank } from './granularity.js';
+import type { KeyLayout } from './keys.js';
+import { checkAmount, checkEntity, checkMember, checkName, toEpochMs } from './names.js';
+import type { Retention } from './retention.js';
+import { Series } from './Series.js';
+import type { MetricOptions, RecordMetricsOptions, TimeInput, TrackMetricOptions, UniqueOptions } from './types.js';
+import { WriteBuffer } from './WriteBuffer.js';
+
+const ENTITY_RANKS = [3, 4, 5];
+const SERIES_CACHE_LIMIT = 50_000;
+
+/** What the recorder reports back to `Metrics`. */
+export interface RecorderHooks {
+  /** A write arrived after close: `writes` dropped. */
+  dropped(writes: number): void;
+  /** The buffer reached `maxBufferedWrites`. */
+  full(): void;
+}
+
+/**
+ * The write side of `Metrics` (its write methods are documented there): the
+ * hot path. Increments of one series within one second are summed in the
+ * series; when the second changes they are spilled into the write buffer at
+ * every granularity, with keys cached per storage unit.
+ */
+export class Recorder {
+  /** Set by `Metrics.close()`: later writes are dropped. */
+  closed = false;
+  /** Writes skipped because their bucket is older than its retention. */
+  expiredWrites = 0;
+  private readonly buffer = new WriteBuffer();
+  private readonly ranks: readonly number[];
+  private readonly uniqueRanks: readonly number[];
+  private metricSeries = new Map<string, Series>();
+  private uniqueSeries = new Map<string, Series>();
+  private entitySeries = new Map<string, Series>();
+  private dirty: Series[] = [];
+  private generation = 0;
+  private readonly maxBufferedWrites: number;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly layout: KeyLayout,
+    private readonly calendar: Calendar,
+    private readonly retention: Retention,
+    options: { granularityRanks: readonly number[]; uniqueRanks: readonly number[]; maxBufferedWrites: number; clock: () => number },
+    private readonly hooks: RecorderHooks,
+  ) {
+    this.ranks = options.granularityRanks;
+    this.uniqueRanks = options.uniqueRanks;
+    this.maxBufferedWrites = options.maxBufferedWrites;
+    this.clock = options.clock;
+  }
+
+  /** Hot path: one Map lookup and an addition when the second did not change. */
+  metric(slug: string, n = 1, options?: MetricOptions): void {
+    if (typeof n !== 'number' || !Number.isFinite(n)) checkAmount('n', n);
+    const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
+    const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
+    if (this.closed) return this.hooks.dropped(1);
+    if (options !== undefined) {
+      const lt = this.expireOption(options.expire);
+      if (options.category !== undefined) this.registerCategory(series, options.category);
+      if (lt !== 0) {
+        this.register(series);
+        this.writeHash(series, ms, n, this.ranks, lt, false);
+        return;
+      }
+    }
+    if (series.generation !== this.generation) this.register(series);
+    const second = Math.floor(ms / 1000);
+    if (second === series.second) {
+      series.count += n;
+      return;
+    }
+    if (series.second !== -1) this.spill(series);
+    else this.dirty.push(series);
+    series.second = second;
+    series.ms = ms;
+    series.count = n;
+  }
+
+  setMetric(slug: string, value: number, options?: MetricOptions): void {
+    checkAmount('value', value);
+    const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
+    const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
+    const lt = this.expireOption(options?.expire);
+    if (this.closed) return this.hooks.dropped(1);
+    if (options?.category !== undefined) this.registerCategory(series, options.category);
+    this.register(series);
+    if (series.second !== -1) this.spill(series); // earlier increments first
+    this.writeHash(series, ms, value, this.ranks, lt, true);
+  }
+
+  recordMetrics(slug: string, options: RecordMetricsOptions = {}): void {
+    const count = options.count === undefined ? 1 : checkAmount('count', options.count);
+    const min = options.minGranularity === undefined ? 0 : granularityRank(checkGranularity(options.minGranularity, 'minGranularity'));
+    const max = options.maxGranularity === undefined ? 6 : granularityRank(checkGranularity(options.maxGranularity, 'maxGranularity'));
+    if (min > max) throw new ValidationError('invalid_granularity', `minGranularity (${options.minGranularity}) is coarser than maxGranularity (${options.maxGranularity})`);
+    const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
+    const ms = options.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
+    if (this.closed) return this.hooks.dropped(1);
+    if (options.category !== undefined) this.registerCategory(series, options.category);
+    this.register(series);
+    this.writeHash(series, ms, count, this.ranks.filter((r) => r >= min && r <= max), 0, false);
+  }
+
+  gauge(slug: string, value: number): void {
+    checkName('slug', slug);
+    checkAmount('value', value);
+    if (this.closed) return this.hooks.dropped(1);
+    this.buffer.setString(this.layout.gaugeKey(slug), String(value));
+    this.buffer.sadd(this.layout.gaugesKey, slug);
+    this.afterWrite();
+  }
+
+  unique(slug: string, member: string | number, options?: UniqueOptions): void {
+    const value = typeof member === 'string' && member.length <= 1024 ? member : checkMember(member);
+    const series = this.uniqueSeries.get(slug) ?? this.newSeries(this.uniqueSeries, slug, slug, this.layout.uniqueBase(slug), this.uniqueRanks, true);
+    const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
+    if (this.closed) return this.hooks.dropped(1);
+    if (series.generation !== this.generation) this.register(series);
+    series.keysFor(this.calendar.slotsAt(ms));
+    const now = this.clock() / 1000;
+    for (const rank of series.ranks) {
+      const nx = series.expiries[rank]!;
+      if (nx !== 0 && nx <= now) this.expiredWrites += 1;
+      else this.buffer.pfadd(series.keys[rank]!, value, nx);
+    }
+    this.afterWrite();
+  }
+
+  trackMetric(entities: string | number | readonly (string | number)[], metrics: string | readonly string[], options?: TrackMetricOptions): void {
+    const n = options?.n === undefined ? 1 : checkAmount('n', options.n);
+    const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
+    const entityList = Array.isArray(entities) ? (entities as readonly (string | number)[]) : [entities as string | number];
+    const metricList = typeof metrics === 'string' ? [metrics] : metrics;
+    if (this.closed) return this.hooks.dropped(entityList.length * metricList.length);
+    for (const rawEntity of entityList) {
+      const entity = typeof rawEntity === 'number' ? checkEntity(rawEntity) : rawEntity;
+      for (const metric of metricList) {
+        const id = `${entity}\u0000${metric}`;
+        let series = this.entitySeries.get(id);
+        if (series === undefined) {
+          checkEntity(entity);
+          checkName('metric', metric);
+          series = this.newSeries(this.entitySeries, id, metric, this.layout.entityBase(entity, metric), ENTITY_RANKS);
+        }
+        const second = Math.floor(ms / 1000);
+        if (second === series.second) {
+          series.count += n;
+          continue;
+        }
+        if (series.second !== -1) this.spill(series);
+        else this.dirty.push(series);
+        series.second = second;
+        series.ms = ms;
+        series.count = n;
+      }
+    }
+  }
+
+  trackCount(entity: string | number, metric: string, n = 1): void {
+    const id = checkEntity(entity);
+    checkName('metric', metric);
+    checkAmount('n', n);
+    if (this.closed) return this.hooks.dropped(1);
+    this.buffer.incr(this.layout.countKey(id), metric, n, 0);
+    this.afterWrite();
+  }
+
+  setMetricByDay(entity: string | number, metric: string, day: TimeInput, value: number): void {
+    const id = checkEntity(entity);
+    checkName('metric', metric);
+    checkAmount('value', value);
+    const ms = toEpochMs(day, 'day');
+    if (this.closed) return this.hooks.dropped(1);
+    const series = new Series(metric, this.layout.entityBase(id, metric), [3], this.retention);
+    const pending = this.entitySeries.get(`${id}\u0000${metric}`);
+    if (pending !== undefined && pending.second !== -1) this.spill(pending);
+    this.writeHash(series, ms, value, [3], 0, true);
+  }
+
+  private newSeries(cache: Map<string, Series>, id: string, name: string, base: string, ranks: readonly number[], perBucketKeys = false): Series {
+    if (cache !== this.entitySeries) checkName('slug', name);
+    const series = new Series(name, base, ranks, this.retention, perBucketKeys);
+    cache.set(id, series);
+    return series;
+  }
+
+  /** Writes a series' pending same-second count into the buffer. */
+  private spill(series: Series): void {
+    const count = series.count;
+    series.second = -1;
+    series.count = 0;
+    this.writeHash(series, series.ms, count, series.ranks, 0, false);
+  }
+
+  private writeHash(series: Series, ms: number, value: number, ranks: readonly number[], lt: number, replace: boolean): void {
+    const slots = this.calendar.slotsAt(ms);
+    series.keysFor(slots);
+    const now = this.clock() / 1000;
+    for (const rank of ranks) {
+      const nx = series.expiries[rank]!;
+      if (nx !== 0 && nx <= now) {
+        this.expiredWrites += 1;
+        continue;
+      }
+      if (replace) this.buffer.hset(series.keys[rank]!, slots.fields[rank]!, value, nx, lt);
+      else this.buffer.incr(series.keys[rank]!, slots.fields[rank]!, value, nx, lt);
+    }
+    this.afterWrite();
+  }
+
+  private register(series: Series): void {
+    if (series.generation === this.generation) return;
+    series.generation = this.generation;
+    series.category = undefined;
+    this.buffer.sadd(this.layout.slugsKey, series.name);
+  }
+
+  private registerCategory(series: Series, category: string): void {
+    if (series.category === category && series.generation === this.generation) return;
+    checkName('category', category);
+    this.register(series);
+    series.category = category;
+    this.buffer.sadd(this.layout.categoryKey(category), series.name);
+    this.buffer.sadd(this.layout.categoriesKey, category);
+  }
+
+  private expireOption(expire: number | undefined): number {
+    if (expire === undefined) return 0;
+    if (typeof expire !== 'number' || !(expire > 0) || !Number.isFinite(expire)) {
+      throw new ValidationError('invalid_number', `expire must be a positive number of seconds, got ${String(expire)}`);
+    }
+    return Math.ceil(this.clock() / 1000 + expire);
+  }
+
+  private afterWrite(): void {
+    if (this.buffer.size >= this.maxBufferedWrites) this.hooks.full();
+  }
+
+  /** Spills every pending count and takes the buffer: the ops of the next batch and how many writes they carry. */
+  take(): { ops: WriteOp[]; writes: number } {
+    for (const series of this.dirty) if (series.second !== -1) this.spill(series);
+    this.dirty = [];
+    const writes = this.buffer.size;
+    const ops = writes > 0 ? this.buffer.take() : [];
+    if (writes > 0) this.generation += 1; // registrations go out again with the next batch
+    if (this.metricSeries.size + this.entitySeries.size + this.uniqueSeries.size > SERIES_CACHE_LIMIT) this.resetSeries();
+    return { ops, writes };
+  }
+
+  /** Forgets everything buffered and pending. */
+  discardAll(): void {
+    this.buffer.take();
+    for (const series of this.dirty) series.second = -1;
+    this.resetSeries();
+  }
+
+  /** Forgets the hot-path state of a deleted slug. */
+  forgetSlug(slug: string): void {
+    this.metricSeries.delete(slug);
+    this.uniqueSeries.delete(slug);
+  }
+
+  /** Makes every series register its slug again with the next write. */
+  registryChanged(): void {
+    this.generation += 1;
+  }
+
+  /** Writes buffered or pending now. */
+  get bufferedWrites(): number {
+    let pending = 0;
+    for (const series of this.dirty) if (series.second !== -1) pending += 1;
+    return this.buffer.size + pending;
+  }
+
+  /** True when something waits for the next flush. */
+  get hasPending(): boolean {
+    return this.buffer.size > 0 || this.dirty.length > 0;
+  }
+
+  resetSeries(): void {
+    this.metricSeries = new Map();
+    this.uniqueSeries = new Map();
+    this.entitySeries = new Map();
+    this.dirty = [];
+    this.generation += 1;
+  }
+}

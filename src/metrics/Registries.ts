@@ -1,0 +1,75 @@
+import type { WriteOp } from './CounterStore.js';
+import { checkName } from './names.js';
+import type { StoreAccess } from './StoreAccess.js';
+
+/** The slug, category and gauge registries of `Metrics` and their deletes (documented there). */
+export class Registries {
+  constructor(private readonly a: StoreAccess) {}
+
+  metricSlugs(): Promise<string[]> {
+    return this.a.readSet(this.a.layout.slugsKey);
+  }
+
+  categories(): Promise<string[]> {
+    return this.a.readSet(this.a.layout.categoriesKey);
+  }
+
+  categorySlugs(category: string): Promise<string[]> {
+    return this.a.readSet(this.a.layout.categoryKey(checkName('category', category)));
+  }
+
+  async metricSlugsByCategory(): Promise<Record<string, string[]>> {
+    const categories = await this.categories();
+    const sets = await this.a.read(() => this.a.store.readSets(categories.map((c) => this.a.layout.categoryKey(c))));
+    return Object.fromEntries(categories.map((c, i) => [c, sets[i]!.sort()]));
+  }
+
+  async deleteMetric(slug: string): Promise<void> {
+    checkName('slug', slug);
+    await this.a.beforeRead();
+    this.a.forgetSlug(slug);
+    await this.a.read(async () => {
+      await this.a.store.deleteByPrefix(this.a.layout.metricBase(slug));
+      await this.a.store.deleteByPrefix(this.a.layout.uniqueBase(slug));
+    });
+    const categories = await this.categories();
+    await this.a.writeNow([
+      { kind: 'srem', key: this.a.layout.slugsKey, members: [slug] },
+      ...categories.map((c): WriteOp => ({ kind: 'srem', key: this.a.layout.categoryKey(c), members: [slug] })),
+    ]);
+  }
+
+  async deleteCategory(category: string): Promise<void> {
+    checkName('category', category);
+    await this.a.beforeRead();
+    await this.a.writeNow([
+      { kind: 'del', key: this.a.layout.categoryKey(category) },
+      { kind: 'srem', key: this.a.layout.categoriesKey, members: [category] },
+    ]);
+  }
+
+  async resetCategory(category: string, slugs: readonly string[]): Promise<void> {
+    checkName('category', category);
+    for (const slug of slugs) checkName('slug', slug);
+    await this.a.beforeRead();
+    const key = this.a.layout.categoryKey(category);
+    await this.a.writeNow(
+      slugs.length === 0
+        ? [{ kind: 'del', key }, { kind: 'srem', key: this.a.layout.categoriesKey, members: [category] }]
+        : [{ kind: 'del', key }, { kind: 'sadd', key, members: [...slugs] }, { kind: 'sadd', key: this.a.layout.categoriesKey, members: [category] }],
+    );
+  }
+
+  async deleteGauge(slug: string): Promise<void> {
+    checkName('slug', slug);
+    await this.a.beforeRead();
+    await this.a.writeNow([
+      { kind: 'del', key: this.a.layout.gaugeKey(slug) },
+      { kind: 'srem', key: this.a.layout.gaugesKey, members: [slug] },
+    ]);
+  }
+
+  async gaugeSlugs(): Promise<string[]> {
+    return this.a.readSet(this.a.layout.gaugesKey);
+  }
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { WriteBuffer } from '../../../src/metrics/WriteBuffer.js';
+
+describe('WriteBuffer', () => {
+  it('sums increments per field and counts distinct writes', () => {
+    const buffer = new WriteBuffer();
+    buffer.incr('k', 'a', 1, 100);
+    buffer.incr('k', 'a', 2, 100);
+    buffer.incr('k', 'b', 5, 100);
+    assert.equal(buffer.size, 2);
+    assert.deepEqual(buffer.take(), [{ kind: 'hincr', key: 'k', fields: ['a', 'b'], values: [3, 5], expiry: { nx: 100 } }]);
+    assert.equal(buffer.size, 0);
+    assert.deepEqual(buffer.take(), []);
+  });
+
+  it('a set replaces pending increments; later increments add to the set value', () => {
+    const buffer = new WriteBuffer();
+    buffer.incr('k', 'a', 4, 0);
+    buffer.incr('k', 'b', 1, 0);
+    buffer.hset('k', 'a', 10, 0);
+    buffer.incr('k', 'a', 2, 0);
+    assert.equal(buffer.size, 2);
+    assert.deepEqual(buffer.take(), [
+      { kind: 'hset', key: 'k', fields: ['a'], values: [12] },
+      { kind: 'hincr', key: 'k', fields: ['b'], values: [1] },
+    ]);
+  });
+
+  it('keeps the earliest per-call expiry (LT) next to the retention (NX)', () => {
+    const buffer = new WriteBuffer();
+    buffer.incr('k', 'a', 1, 500);
+    buffer.incr('k', 'a', 1, 500, 300);
+    buffer.incr('k', 'a', 1, 500, 200);
+    buffer.incr('k', 'a', 1, 500, 400);
+    assert.deepEqual(buffer.take()[0], { kind: 'hincr', key: 'k', fields: ['a'], values: [4], expiry: { nx: 500, lt: 200 } });
+  });
+
+  it('deduplicates unique and registry members; a string keeps its last value', () => {
+    const buffer = new WriteBuffer();
+    buffer.pfadd('u', 'x', 9);
+    buffer.pfadd('u', 'x', 9);
+    buffer.pfadd('u', 'y', 9);
+    buffer.sadd('s', 'm');
+    buffer.sadd('s', 'm');
+    buffer.setString('g', '1');
+    buffer.setString('g', '2');
+    assert.equal(buffer.size, 4);
+    assert.deepEqual(buffer.take(), [
+      { kind: 'pfadd', key: 'u', members: ['x', 'y'], expiry: { nx: 9 } },
+      { kind: 'set', key: 'g', value: '2' },
+      { kind: 'sadd', key: 's', members: ['m'] },
+    ]);
+  });
+
+  it('discards pending writes by key prefix', () => {
+    const buffer = new WriteBuffer();
+    buffer.incr('a:1', 'f', 1, 0);
+    buffer.incr('a:1', 'g', 1, 0);
+    buffer.pfadd('a:2', 'm', 0);
+    buffer.incr('b:1', 'f', 1, 0);
+    assert.equal(buffer.discard(['a:']), 3);
+    assert.equal(buffer.size, 1);
+    assert.deepEqual(buffer.take().map((op) => op.key), ['b:1']);
+  });
+});
