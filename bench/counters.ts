@@ -198,6 +198,6 @@ await runBench({
   cases: {
     'eventtrack CounterBackend': () => eventtrack(Number(process.env['BENCH_EVENTS'] ?? 200_000)),
     'redis-metrics (npm)': () => redisMetrics(Number(process.env['BENCH_PEER_EVENTS'] ?? 20_000)),
-    'MULTI per event': () => pipelinePerEvent(Number(process.env['BENCH_PEER_EVENTS'] ?? 20_000) * 2),
+    'MULTI per event': () => pipelinePerEvent(Number(process.env['BENCH_PEER_EVENTS'] ?? 20_000)),
   },
 });

@@ -66,7 +66,8 @@ console.log('\nPer day:');
 table(await metrics.getMetricHistoryAsColumns(['page.view', 'page.home', 'page.product', 'order.paid', 'revenue'], { granularity: 'day', limit: 3 }));
 
 const visitors = await Promise.all([1, 0].map((daysAgo) => metrics.getUnique('page.view', { granularity: 'day', since: now - daysAgo * 24 * HOUR, until: now - daysAgo * 24 * HOUR })));
-console.log(`\nUnique visitors: yesterday ${visitors[0]}, today ${visitors[1]} (of ${users.length} users)`);
+const estimate = redisUrl === undefined ? 'exact' : 'HyperLogLog estimate';
+console.log(`\nUnique visitors: yesterday ${visitors[0]}, today ${visitors[1]} (of ${users.length} users; ${estimate})`);
 console.log('Categories:', JSON.stringify(await metrics.metricSlugsByCategory()));
 
 console.log('\nPer user, last two days (top 8 by page views):');

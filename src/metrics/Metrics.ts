@@ -68,6 +68,21 @@ export interface MetricsStats {
  * for store failures, which go to the `error` event and are retried (a batch
  * is applied at most once); writes given up are counted and reported via
  * `drop`. Reads flush first (`readYourWrites`).
+ *
+ * Names (slugs, categories, entities, entity metrics) are 1–200 characters
+ * without control characters or any of `{ } * ? [ ] \` (they would break the
+ * Redis Cluster hash tag or SCAN patterns); entities may also be numbers.
+ * Timestamps are `Date`s or epoch ms from 1970 to 9999. Buckets follow the
+ * wall clock of `timeZone` (DST-correct: a repeated hour is two buckets, a
+ * skipped one none) with ISO-8601 weeks (`2026-W53`); see `Calendar`.
+ *
+ * ```ts
+ * const metrics = new Metrics({ store: new RedisCounterStore({ url }), timeZone: 'Europe/Berlin' });
+ * metrics.metric('new-user-signup', 1, { category: 'users' });
+ * metrics.unique('visitors', userId);
+ * const history = await metrics.getMetricHistory(['new-user-signup'], { granularity: 'day', limit: 7 });
+ * await metrics.close();
+ * ```
  */
 export class Metrics extends EventEmitter<MetricsEvents> {
   /** The store the counters live in. */

@@ -35,7 +35,9 @@ function epochMs(timestamp: unknown): number {
  * ```
  *
  * - Events no rule matched are counted under their name (`defaultRule`).
- * - Each event's `timestamp` is the time of its counts.
+ * - Each event's `timestamp` is the time of its counts (an event older than
+ *   a granularity's retention is not counted at that granularity: Metrics
+ *   reports it as `expired` through its `drop` event and `stats()`).
  * - `send` never throws and never waits: it hands the writes to Metrics,
  *   which coalesces them and applies each flush at most once. A write that
  *   cannot be made (a missing path, a value of the wrong type, a name Metrics

@@ -6,7 +6,7 @@ import { checkPrefix, DEFAULT_KEY_PREFIX } from '../keys.js';
 export interface MemoryCounterStoreOptions {
   /** Prefix of every key. Default `'et:'`. */
   prefix?: string;
-  /** How long applied batch ids are remembered, ms. Default 3 600 000 (1 h). */
+  /** How long applied batch ids are remembered, ms. Default 600 000 (10 min, like the Redis store). */
   dedupeWindowMs?: number;
   /** Source of "now" for expiries (epoch ms), for tests. Default `Date.now`. */
   clock?: () => number;
@@ -15,7 +15,7 @@ export interface MemoryCounterStoreOptions {
 /** Defaults of {@link MemoryCounterStoreOptions}. */
 export const DEFAULT_MEMORY_COUNTER_STORE_OPTIONS = Object.freeze({
   prefix: DEFAULT_KEY_PREFIX,
-  dedupeWindowMs: 3_600_000,
+  dedupeWindowMs: 600_000,
 });
 
 type Value =

@@ -26,9 +26,12 @@ export interface RedisCounterStoreOptions {
   /** ioredis Cluster options (with `cluster`). Default `{}` plus auto-pipelining. */
   clusterOptions?: ClusterOptions;
   /**
-   * How long a marker of an applied batch part lives, seconds. A retry of the
-   * same batch within this window is skipped, so it must exceed the longest
-   * retry window (Metrics checks). Default 3600.
+   * How long the marker of an applied batch part lives, seconds. A retry of
+   * the same batch within this window is skipped, so it must exceed the
+   * longest retry window (Metrics checks; about 103 s with its defaults).
+   * Markers are small keys, one per script part (one per flush on a
+   * standalone server, one per slot touched in a Cluster), so keep it short.
+   * Default 600.
    */
   dedupeTtlSeconds?: number;
   /** Most fields/members one script call carries (bounds how long Redis is busy per call). Default 2000, at most 4000. */
@@ -40,7 +43,7 @@ export interface RedisCounterStoreOptions {
 /** Defaults of {@link RedisCounterStoreOptions}. */
 export const DEFAULT_REDIS_COUNTER_STORE_OPTIONS = Object.freeze({
   prefix: DEFAULT_KEY_PREFIX,
-  dedupeTtlSeconds: 3600,
+  dedupeTtlSeconds: 600,
   maxItemsPerScript: 2000,
   scanCount: 1000,
 });

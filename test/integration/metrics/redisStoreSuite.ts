@@ -108,6 +108,12 @@ export function redisStoreSuite(name: string, getClient: () => Client, isCluster
           assert.ok(data.includes(expected), `missing ${expected} in ${data.join(', ')}`);
         }
         const client = getClient();
+        const markers = keys.filter((k) => k.includes('}:x:'));
+        assert.ok(markers.length >= 1, 'applied-batch markers');
+        for (const marker of markers) {
+          const ttl = await client.ttl(marker);
+          assert.ok(ttl > 0 && ttl <= 600, `marker ${marker} lives ${ttl} s`);
+        }
         assert.equal(await client.type(`${prefix}{signup}:m:d:${y}-${mo}`), 'hash');
         assert.equal(await client.hget(`${prefix}{signup}:m:d:${y}-${mo}`, d!), '2');
         const slots = new Set(data.filter((k) => k.includes('{signup}')).map((k) => keySlot(k)));

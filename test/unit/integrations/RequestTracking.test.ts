@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryBackend } from '../../../src/backends/memory/MemoryBackend.js';
-import { MiddlewareError } from '../../../src/errors.js';
+import { type MiddlewareError } from '../../../src/errors.js';
 import { RequestTracking } from '../../../src/integrations/RequestTracking.js';
 import type { RequestTracker } from '../../../src/integrations/RequestTracker.js';
 import { createTracker } from '../../../src/tracker/createTracker.js';

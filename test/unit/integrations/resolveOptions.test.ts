@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigurationError, MiddlewareError } from '../../../src/errors.js';
+import { ConfigurationError, type MiddlewareError } from '../../../src/errors.js';
 import { DEFAULT_MASKED_FIELDS, DEFAULT_REQUEST_TRACKING_OPTIONS } from '../../../src/integrations/options.js';
 import { resolveRequestTracking } from '../../../src/integrations/resolveOptions.js';
 import type { RequestTracker } from '../../../src/integrations/RequestTracker.js';
