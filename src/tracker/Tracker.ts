@@ -274,6 +274,16 @@ export class Tracker<E extends EventMap = NoEvents> {
     return this;
   }
 
+  /**
+   * Reports a failure through the tracker's `error` event, as the tracker does
+   * its own: for integrations and backends that run user callbacks (a throwing
+   * `userId`, a failing enrichment) and must not throw into the application.
+   * A value that is not an {@link EventTrackError} is wrapped in one, as `cause`.
+   */
+  reportError(error: unknown): void {
+    this.report(error instanceof EventTrackError ? error : new EventTrackError(String((error as Error)?.message ?? error), { cause: error }));
+  }
+
   /** Counters of the tracker and of each backend. */
   stats(): TrackerStats {
     const backends: TrackerStats['backends'] = {};

@@ -94,3 +94,17 @@ describe('RequestTracking', () => {
     });
   });
 });
+
+describe('RequestTracking without onError', () => {
+  it('reports a throwing userId callback through the tracker’s error event', async () => {
+    const errors: Error[] = [];
+    const own = createTracker({ backends: { memory: new MemoryBackend() }, flushOnExit: false });
+    own.on('error', (error) => errors.push(error));
+    const tracking = new RequestTracking(own, { userId: () => { throw new Error('auth lookup failed'); } });
+    const req = fakeRequest({ url: '/x' });
+    await tracking.run(req, new FakeResponse().asResponse(), req.url!, req, async () => own.emit('inside'));
+    await own.shutdown();
+    assert.equal(errors.length, 1);
+    assert.match(String((errors[0]!.cause as Error)?.message ?? errors[0]!.message), /auth lookup failed/);
+  });
+});
