@@ -3,25 +3,25 @@
 //
 //   npx tsx bench/middleware.ts        (BENCH_RUNS=n for more runs)
 //
-// Each case runs in a fresh process: it starts the server on a loopback port
-// and drives it from an in-process client over keep-alive connections
-// (32 at a time) for a fixed number of requests, bounded in time. The client
-// shares the process (and the CPU) with the server, so both figures include
-// its cost; the ratio is what matters.
-//
-// Rates are requests per CPU-second of the process (user + system time), not
-// per wall-clock second: the process is CPU-bound, so on an idle machine the
-// two agree, and on a shared one CPU time is what stays comparable between
-// runs. BENCH_CLOCK=wall measures wall-clock time instead.
+// Each case runs in a fresh process that starts the server on a loopback port;
+// a separate client process (this file with --client) drives it over
+// keep-alive connections (32 at a time) for a fixed number of requests,
+// bounded in time, as a load generator would. The rate is requests per
+// CPU-second of the server process (user + system), so the client's own work
+// and the other load on a shared machine do not blur the comparison;
+// BENCH_CLOCK=wall measures the server's wall-clock time instead.
 //
 // A third case wraps the plain handler in `AsyncLocalStorage.run` and nothing
 // else: on Node 20 merely using AsyncLocalStorage turns on async hooks for
 // every async resource and promise, a cost any context-carrying middleware
 // pays; the ratio against it shows what eventtrack adds on top.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { spawn } from 'node:child_process';
 import { Agent, createServer, get, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { createTracker, wrapHttpHandler } from '../src/index.js';
 import { runBench } from './harness.js';
 
@@ -59,20 +59,42 @@ async function drive(agent: Agent, base: string, count: number, deadline: number
   return done;
 }
 
+/** The load generator, in its own process: warms up, says `start`, drives, says `done <count>`. */
+async function client(port: number): Promise<void> {
+  const base = `http://127.0.0.1:${port}`;
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  await drive(agent, base, WARMUP, performance.now() + TIME_LIMIT_MS);
+  process.stdout.write('start\n');
+  const ops = await drive(agent, base, REQUESTS, performance.now() + TIME_LIMIT_MS);
+  process.stdout.write(`done ${ops}\n`);
+  agent.destroy();
+}
+
 async function measure(handler: Handler, after: () => Promise<void>): Promise<{ ops: number; ms: number }> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const { port } = server.address() as AddressInfo;
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--client', String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
-    await drive(agent, base, WARMUP, performance.now() + TIME_LIMIT_MS);
-    const start = performance.now();
-    const cpu = process.cpuUsage();
-    const ops = await drive(agent, base, REQUESTS, start + TIME_LIMIT_MS);
-    const used = process.cpuUsage(cpu);
-    return { ops, ms: WALL_CLOCK ? performance.now() - start : (used.user + used.system) / 1000 };
+    let cpu = process.cpuUsage();
+    let start = performance.now();
+    let ops = 0;
+    for await (const line of createInterface({ input: child.stdout })) {
+      if (line === 'start') {
+        cpu = process.cpuUsage();
+        start = performance.now();
+      } else if (line.startsWith('done ')) {
+        const used = process.cpuUsage(cpu);
+        const wall = performance.now() - start;
+        ops = Number(line.slice(5));
+        return { ops, ms: WALL_CLOCK ? wall : (used.user + used.system) / 1000 };
+      }
+    }
+    throw new Error('the client process ended without a result');
   } finally {
-    agent.destroy();
+    child.kill();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await after();
@@ -84,6 +106,10 @@ function respond(res: ServerResponse): void {
   res.end('ok');
 }
 
+const clientIndex = process.argv.indexOf('--client');
+if (clientIndex !== -1) {
+  await client(Number(process.argv[clientIndex + 1]));
+} else {
 await runBench({
   title: `node:http requests per ${WALL_CLOCK ? 'second' : 'CPU-second'}: wrapHttpHandler + 3 emits per request vs no tracking`,
   file: import.meta.url,
@@ -114,3 +140,4 @@ await runBench({
     },
   },
 });
+}

@@ -1,3 +1,4 @@
+import type { DeliveryOptions } from '../delivery/DeliveryOptions.js';
 import type { TrackedEvent } from '../event/TrackedEvent.js';
 
 /**
@@ -16,6 +17,12 @@ export interface Backend {
   flush?(): Promise<void> | void;
   /** Releases what the backend opened. Called once, by `tracker.shutdown()` or `removeBackend`. */
   close?(): Promise<void> | void;
+  /**
+   * Delivery defaults this backend works best with (e.g. more batches in
+   * flight for a database that pipelines them). They apply under what the
+   * user configures, tracker-wide or for this backend.
+   */
+  readonly delivery?: Partial<DeliveryOptions>;
 }
 
 /** A plain function is accepted wherever a backend is. */

@@ -24,11 +24,13 @@ function isPlainObject(value: JsonValue | undefined): value is JsonObject {
 }
 
 function deepFreeze<T extends JsonValue>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  // Children first: a for-in over an object not yet frozen stays on V8's fast path.
+  for (const key in value) {
+    const item = (value as JsonObject)[key]!;
+    if (typeof item === 'object' && item !== null) deepFreeze(item);
   }
-  return value;
+  return Object.freeze(value);
 }
 
 /**
@@ -69,6 +71,8 @@ export function jsonSize(value: JsonValue): number {
 
 /** A new frame named `name` adding `own` on top of `parent`. */
 export function createFrame(name: string, own: JsonObject, parent: ContextFrame | undefined): ContextFrame {
-  const merged = mergeContext(parent?.merged ?? EMPTY_CONTEXT, own);
-  return Object.freeze({ name, own: deepFreeze(own), merged, size: jsonSize(merged as JsonObject), parent });
+  deepFreeze(own);
+  // The outermost frame's merged context is its own (a fresh copy made by normalisation).
+  const merged = parent === undefined || parent.merged === EMPTY_CONTEXT ? own : mergeContext(parent.merged, own);
+  return Object.freeze({ name, own, merged, size: jsonSize(merged as JsonObject), parent });
 }

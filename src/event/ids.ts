@@ -10,7 +10,7 @@ import { v7 } from 'uuid';
 //   (monotonic within a millisecond), so we can lay out several ids at once;
 // - hex digits are written into one ASCII buffer and decoded as one flat
 //   string per block of ids; each id is a 36-character slice of it.
-// Under load ids are made in blocks (up to 64) for the current millisecond;
+// Under load ids are made in blocks (up to 32) for the current millisecond;
 // the block size adapts so an idle emitter makes one id at a time.
 
 const pool = new Uint8Array(16 * 1024);
@@ -37,13 +37,15 @@ for (let i = 0; i < 256; i++) {
 /** Where byte i of an id goes in `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`. */
 const POSITIONS = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 const ID_LENGTH = 36;
-const MAX_BLOCK = 64;
+const MAX_BLOCK = 32;
 const text = Buffer.alloc(ID_LENGTH * MAX_BLOCK, 0x2d); // '-' wherever no digit is written
 const bytes = new Uint8Array(16);
 const options: { msecs: number; seq: number; random: Uint8Array } = { msecs: 0, seq: 0, random };
 
 let lastMs = -Infinity;
 let seq = 0;
+/** The millisecond written in slot 0 of the current block. */
+let blockMsecs = -1;
 
 /** Lays out the next id of millisecond `now` (uuid's v7 state machine) at slot `slot` of `text`. */
 function writeNext(now: number, slot: number): void {
@@ -60,7 +62,15 @@ function writeNext(now: number, slot: number): void {
   options.seq = seq;
   v7(options, bytes);
   const base = slot * ID_LENGTH;
-  for (let i = 0; i < 16; i++) {
+  let first = 0;
+  if (slot > 0 && options.msecs === blockMsecs) {
+    // Same millisecond as slot 0: its first 13 characters (`xxxxxxxx-xxxx`) are this id's too.
+    text.copyWithin(base, 0, 13);
+    first = 6;
+  } else if (slot === 0) {
+    blockMsecs = options.msecs;
+  }
+  for (let i = first; i < 16; i++) {
     const at = base + POSITIONS[i]!;
     const pair = bytes[i]! * 2;
     text[at] = HEX_PAIRS[pair]!;

@@ -21,7 +21,8 @@ export class Route {
   static create(
     name: string,
     spec: BackendLike | BackendRegistration,
-    delivery: Readonly<DeliveryOptions>,
+    /** The tracker's `delivery` option as the user gave it. */
+    delivery: Readonly<Partial<DeliveryOptions>>,
     hooks: DispatcherHooks,
   ): Route {
     const option = `backends.${name}`;
@@ -38,7 +39,11 @@ export class Route {
     const filter: { include?: readonly (string | RegExp)[]; exclude?: readonly (string | RegExp)[] } = {};
     if (registration.include !== undefined) filter.include = registration.include;
     if (registration.exclude !== undefined) filter.exclude = registration.exclude;
-    const options = resolveDeliveryOptions(registration.delivery, `${option}.delivery`, delivery);
+    // Precedence: built-in defaults < the backend's own < the tracker's `delivery` < this registration's.
+    const options = resolveDeliveryOptions(
+      { ...(typeof backend === 'object' ? backend.delivery : undefined), ...delivery, ...registration.delivery },
+      `${option}.delivery`,
+    );
     // A backend that knows which names it wants (a Router) filters before enqueueing too.
     const own = (backend as { accepts?: unknown }).accepts;
     const accepts =

@@ -25,6 +25,8 @@ export interface EmitOptions {
   timestamp?: Date | number;
 }
 
+const VALID_NAME_CACHE_SIZE = 1024;
+
 // Bytes of the envelope around context and data: {"id":"…36…","name":"","timestamp":"…24…","context":,"data":}
 const ENVELOPE_SIZE = 100;
 
@@ -51,8 +53,9 @@ export class Tracker<E extends EventMap = NoEvents> {
   private emitted = 0;
   private converted = 0;
   private busy = false;
-  /** Names repeat: the last valid one is not checked again. */
+  /** Names repeat: valid ones are remembered (bounded) and not checked again. */
   private lastValidName: string | undefined;
+  private readonly validNames = new Set<string>();
   private closing: Promise<FlushReport> | undefined;
 
   constructor(options: TrackerOptions & { catalog?: EventCatalog<E> } = {}) {
@@ -78,8 +81,12 @@ export class Tracker<E extends EventMap = NoEvents> {
     try {
       if (this.closing !== undefined) return this.dropBeforeRouting('shutdown', name, 'tracker is shut down');
       if (name !== this.lastValidName) {
-        const invalid = checkEventName(name);
-        if (invalid !== undefined) return this.reject('invalid-name', name, invalid);
+        if (!this.validNames.has(name)) {
+          const invalid = checkEventName(name);
+          if (invalid !== undefined) return this.reject('invalid-name', name, invalid);
+          if (this.validNames.size >= VALID_NAME_CACHE_SIZE) this.validNames.clear();
+          this.validNames.add(name);
+        }
         this.lastValidName = name;
       }
       const normalizer = this.busy ? new Normalizer(this.options.strict) : this.normalizer;
@@ -325,10 +332,15 @@ export class Tracker<E extends EventMap = NoEvents> {
   }
 
   private normalizeContext(ctx: unknown): JsonObject {
-    const normalizer = new Normalizer(this.options.strict);
-    const value = normalizer.object(ctx);
-    this.converted += normalizer.conversions;
-    return value;
+    const normalizer = this.busy ? new Normalizer(this.options.strict) : this.normalizer;
+    this.busy = true;
+    try {
+      const value = normalizer.object(ctx);
+      this.converted += normalizer.conversions;
+      return value;
+    } finally {
+      this.busy = normalizer !== this.normalizer;
+    }
   }
 
   private readonly processorFailed = (error: unknown, event: TrackedEvent): void => {

@@ -58,7 +58,8 @@ export interface ResolvedTrackerOptions {
   flushOnExit: boolean;
   shutdownTimeoutMs: number;
   processors: readonly Processor[];
-  delivery: DeliveryOptions;
+  /** The `delivery` option as given (validated); each backend resolves it over its own defaults. */
+  delivery: Partial<DeliveryOptions>;
   contextStore: ContextStore;
 }
 
@@ -70,13 +71,15 @@ function positiveInteger(option: string, value: number): number {
 /** Applies defaults and validates, throwing a `ConfigurationError` that names the bad option. */
 export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerOptions {
   const processors = compactProcessors(options.processors, 'processors');
+  const delivery = { ...options.delivery };
+  resolveDeliveryOptions(delivery); // validated here, so a bad value is reported when the tracker is created
   return {
     strict: options.strict ?? DEFAULT_TRACKER_OPTIONS.strict,
     maxEventSize: positiveInteger('maxEventSize', options.maxEventSize ?? DEFAULT_TRACKER_OPTIONS.maxEventSize),
     flushOnExit: options.flushOnExit ?? DEFAULT_TRACKER_OPTIONS.flushOnExit,
     shutdownTimeoutMs: positiveInteger('shutdownTimeoutMs', options.shutdownTimeoutMs ?? DEFAULT_TRACKER_OPTIONS.shutdownTimeoutMs),
     processors,
-    delivery: resolveDeliveryOptions(options.delivery),
+    delivery,
     contextStore: options.contextStore ?? new AsyncContextStore(),
   };
 }

@@ -211,6 +211,19 @@ describe('Tracker lifecycle', () => {
     assert.deepEqual(stats.backends['memory'], { queued: 0, inFlight: 0, sent: 2, failed: 0, retried: 0, dropped: 0, dropReasons: {} });
   });
 
+  test('delivery options: the backend’s own defaults < the tracker’s delivery < the registration’s', async () => {
+    const sizes: Record<string, number[]> = { own: [], tracker: [], registration: [] };
+    const backend = (name: string) => ({ delivery: { batchSize: 2 }, send: (events: readonly TrackedEvent[]) => void sizes[name]!.push(events.length) });
+    const { tracker } = setup({ backends: { own: backend('own'), registration: { backend: backend('registration'), delivery: { batchSize: 4 } } } });
+    const { tracker: wide } = setup({ backends: { tracker: backend('tracker') }, delivery: { batchSize: 3, flushIntervalMs: 5 } });
+    for (let i = 0; i < 6; i++) {
+      tracker.emit('e', {});
+      wide.emit('e', {});
+    }
+    await Promise.all([tracker.flush(), wide.flush()]);
+    assert.deepEqual(sizes, { own: [2, 2, 2], tracker: [3, 3], registration: [4, 2] });
+  });
+
   test('bad options throw a ConfigurationError naming the option', () => {
     assert.throws(() => createTracker({ maxEventSize: -1 }), (e: unknown) => e instanceof ConfigurationError && e.option === 'maxEventSize');
     assert.throws(() => createTracker({ delivery: { maxQueueSize: 0 } }), /delivery\.maxQueueSize/);
