@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
-import type { Calendar, LocatedBucket } from './Calendar.js';
+import type { Calendar, LocatedBucket } from '../time/Calendar.js';
 import type { CounterStore, HashRead } from './CounterStore.js';
-import { granularityRank, type Granularity } from './granularity.js';
+import { granularityRank, type Granularity } from '../time/granularity.js';
 import { GRANULARITY_CODES } from './keys.js';
 import { toEpochMs } from './names.js';
 import type { Bucket, TimeInput } from './types.js';

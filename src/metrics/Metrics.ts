@@ -1,9 +1,9 @@
 import { EventEmitter } from 'eventemitter3';
 import { ConfigurationError, CounterStoreError } from '../errors.js';
 import { BatchQueue, type MetricsDropReason } from './BatchQueue.js';
-import { Calendar } from './Calendar.js';
+import { Calendar } from '../time/Calendar.js';
 import type { CounterStore } from './CounterStore.js';
-import { granularityRank, type Granularity } from './granularity.js';
+import { granularityRank, type Granularity } from '../time/granularity.js';
 import { EntityReads } from './EntityReads.js';
 import { HistoryReader } from './HistoryReader.js';
 import { KeyLayout } from './keys.js';
@@ -13,7 +13,7 @@ import { resolveMetricsOptions, retryWindowMs, type MetricsOptions, type Resolve
 import { Recorder } from './Recorder.js';
 import { Registries } from './Registries.js';
 import { StoreAccess } from './StoreAccess.js';
-import { TimeZone } from './TimeZone.js';
+import { TimeZone } from '../time/TimeZone.js';
 import type {
   AggregateHistory, CountOptions, EntityMetricPair, EntityMetricsOptions, EntityRangeOptions,
   EntitySeries, MetricHistory, MetricOptions, MetricValues, RangeOptions, RecordMetricsOptions, SlugValues, TimeInput,

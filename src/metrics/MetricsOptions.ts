@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../errors.js';
-import type { WeekStart } from './Calendar.js';
+import type { WeekStart } from '../time/Calendar.js';
 import type { CounterStore } from './CounterStore.js';
-import { GRANULARITIES, resolveGranularities, type Granularity } from './granularity.js';
+import { GRANULARITIES, resolveGranularities, type Granularity } from '../time/granularity.js';
 import { resolveRetention, type Retention } from './retention.js';
 
 /** Retry of failed flushes. */

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
-import type { Calendar } from './Calendar.js';
+import type { Calendar } from '../time/Calendar.js';
 import type { WriteOp } from './CounterStore.js';
-import { checkGranularity, granularityRank } from './granularity.js';
+import { checkGranularity, granularityRank } from '../time/granularity.js';
 import type { KeyLayout } from './keys.js';
 import { checkAmount, checkEntity, checkMember, checkName, toEpochMs } from './names.js';
 import type { Retention } from './retention.js';

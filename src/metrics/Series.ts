@@ -1,7 +1,7 @@
-import type { WriteSlots } from './Calendar.js';
+import type { WriteSlots } from '../time/Calendar.js';
 import { GRANULARITY_CODES } from './keys.js';
 import { expiryOf, type Retention } from './retention.js';
-import { GRANULARITIES } from './granularity.js';
+import { GRANULARITIES } from '../time/granularity.js';
 
 const KEY_CACHE_LIMIT = 256;
 

@@ -1,7 +1,7 @@
 import { CounterStoreError, ValidationError } from '../errors.js';
-import type { Calendar } from './Calendar.js';
+import type { Calendar } from '../time/Calendar.js';
 import type { CounterStore, WriteOp } from './CounterStore.js';
-import { checkGranularity, type Granularity } from './granularity.js';
+import { checkGranularity, type Granularity } from '../time/granularity.js';
 import type { HistoryReader } from './HistoryReader.js';
 import type { KeyLayout } from './keys.js';
 import type { ResolvedMetricsOptions } from './MetricsOptions.js';

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.js';
-import { granularityRank, type Granularity } from './granularity.js';
+import { granularityRank, type Granularity } from '../time/granularity.js';
 
 /** One-letter key codes per granularity rank (second … year). */
 export const GRANULARITY_CODES: readonly string[] = ['s', 'i', 'h', 'd', 'w', 'm', 'y'];

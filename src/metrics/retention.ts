@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.js';
-import { GRANULARITIES, type Granularity } from './granularity.js';
+import { GRANULARITIES, type Granularity } from '../time/granularity.js';
 
 /** Seconds a bucket is kept after its storage unit's period ends; `Infinity` keeps it forever. */
 export type Retention = Readonly<Record<Granularity, number>>;

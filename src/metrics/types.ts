@@ -1,5 +1,5 @@
 // Argument and result shapes of the Metrics API.
-import type { Granularity } from './granularity.js';
+import type { Granularity } from '../time/granularity.js';
 
 /** An instant: a `Date` or epoch milliseconds. */
 export type TimeInput = Date | number;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CounterStore, WriteBatch, WriteResult } from '../../../src/metrics/CounterStore.js';
-import { GRANULARITIES, type Granularity } from '../../../src/metrics/granularity.js';
+import { GRANULARITIES, type Granularity } from '../../../src/time/granularity.js';
 import { Metrics } from '../../../src/metrics/Metrics.js';
 import type { MetricsOptions } from '../../../src/metrics/MetricsOptions.js';
 import { random, referenceLabels } from './reference.js';

@@ -1,7 +1,7 @@
 // An independent reference for bucket labels, written differently from
 // src/metrics/Calendar.ts on purpose: Intl formatting with `longOffset` for
 // local fields and offsets, and Date-object arithmetic for week numbers.
-import type { Granularity } from '../../../src/metrics/granularity.js';
+import type { Granularity } from '../../../src/time/granularity.js';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 

@@ -5,7 +5,7 @@
 // slugs from a hand-written table (not slugify), sums from plain loops.
 import assert from 'node:assert/strict';
 import type { CounterRule } from '../../../../src/backends/counters/CounterRule.js';
-import type { Granularity } from '../../../../src/metrics/granularity.js';
+import type { Granularity } from '../../../../src/time/granularity.js';
 import type { Metrics } from '../../../../src/metrics/Metrics.js';
 import type { Tracker } from '../../../../src/tracker/Tracker.js';
 import { random, referenceLabels } from '../../metrics/reference.js';

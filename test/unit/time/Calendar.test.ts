@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Calendar } from '../../../src/metrics/Calendar.js';
-import { GRANULARITIES, type Granularity } from '../../../src/metrics/granularity.js';
-import { TimeZone } from '../../../src/metrics/TimeZone.js';
-import { random, referenceLabels } from './reference.js';
+import { Calendar } from '../../../src/time/Calendar.js';
+import { GRANULARITIES, type Granularity } from '../../../src/time/granularity.js';
+import { TimeZone } from '../../../src/time/TimeZone.js';
+import { random, referenceLabels } from '../metrics/reference.js';
 
 const utc = new Calendar(new TimeZone('UTC'));
 const berlin = new Calendar(new TimeZone('Europe/Berlin'));

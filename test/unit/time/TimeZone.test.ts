@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TimeZone } from '../../../src/metrics/TimeZone.js';
+import { TimeZone } from '../../../src/time/TimeZone.js';
 
 const HOUR = 3_600_000;
 

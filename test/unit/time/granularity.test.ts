@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkGranularity, GRANULARITIES, granularityRank, isGranularity, resolveGranularities } from '../../../src/metrics/granularity.js';
+import { checkGranularity, GRANULARITIES, granularityRank, isGranularity, resolveGranularities } from '../../../src/time/granularity.js';
 
 describe('granularity', () => {
   it('lists seven granularities finest first', () => {
