@@ -47,7 +47,9 @@ function toIssues(errors: readonly ErrorObject[] | null | undefined): SchemaIssu
   return (errors ?? []).map((error) => {
     const missing = error.keyword === 'required' ? (error.params as { missingProperty?: string }).missingProperty : undefined;
     const base = issuePath(error.instancePath);
-    return { path: missing === undefined ? base : `${base}.${missing}`, message: error.message ?? error.keyword };
+    // A missing property is reported at its own path ("data.address is required"), not at its parent's.
+    if (missing !== undefined) return { path: `${base}.${missing}`, message: 'is required' };
+    return { path: base, message: error.message ?? error.keyword };
   });
 }
 
