@@ -85,6 +85,11 @@ export class Dispatcher {
     }
   }
 
+  /** Counts events given up on before they were queued (a backend's own processor dropped them). */
+  dropUnqueued(events: readonly TrackedEvent[], reason: DropReason): void {
+    this.drop(events, reason, undefined, false);
+  }
+
   /** Sends what is queued and waits until everything accepted so far is delivered or dropped, or `timeoutMs` passes. */
   async flush(timeoutMs: number): Promise<DispatcherFlushResult> {
     const target = this.accepted;

@@ -127,7 +127,7 @@ export class Tracker<E extends EventMap = NoEvents> {
       if (route.accepts !== undefined && !route.accepts(processed.name)) continue;
       const event = route.processors.length === 0 ? processed : runProcessors(route.processors, processed, this.processorFailed);
       if (event === null) {
-        this.hooks.drop(route.name, [processed], 'processor');
+        route.dispatcher.dropUnqueued([processed], 'processor');
         continue;
       }
       route.dispatcher.enqueue(event);

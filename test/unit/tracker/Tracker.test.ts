@@ -125,6 +125,19 @@ describe('Tracker.emit', () => {
     assert.ok(errors.some((e) => /did not finish/.test(e.message)));
   });
 
+  test('a backend’s own processor that returns null drops for that backend only, counted there', async () => {
+    const kept = new MemoryBackend();
+    const sampled = new MemoryBackend();
+    const { tracker, drops } = setup({ backends: { kept, sampled: { backend: sampled, processors: [(e) => (e.data['keep'] ? undefined : null)] } } });
+    tracker.emit('a', { keep: true });
+    tracker.emit('b', { keep: false });
+    await tracker.flush();
+    assert.deepEqual(sampled.events.map((e) => e.name), ['a']);
+    assert.equal(kept.events.length, 2);
+    assert.deepEqual(tracker.stats().backends['sampled']!.dropReasons, { processor: 1 });
+    assert.deepEqual(drops.map((d) => [d.backend, d.reason]), [['sampled', 'processor']]);
+  });
+
   test('per-backend routes: include/exclude globs and per-backend processors', async () => {
     const all = new MemoryBackend();
     const nav = new MemoryBackend();
@@ -141,6 +154,7 @@ describe('Tracker.emit', () => {
     assert.equal(all.events.length, 3);
     assert.deepEqual(nav.events.map((e) => e.name), ['navigation.request']);
     assert.deepEqual(redacted.events.map((e) => e.data), [{}, {}, {}]);
+    assert.equal(tracker.stats().backends['nav']!.dropped, 0, 'a name filter is routing, not a drop');
     assert.deepEqual(all.events[0]!.data, { secret: 1 });
   });
 });
