@@ -118,7 +118,7 @@ export { wrapHttpHandler } from './integrations/http.js';
 export { expressMiddleware } from './integrations/express.js';
 export type { ExpressRequestLike } from './integrations/express.js';
 export { fastifyPlugin } from './integrations/fastify.js';
-export type { FastifyTrackingOptions, FastifyRequestLike, FastifyInstanceLike } from './integrations/fastify.js';
+export type { FastifyTrackingOptions, FastifyRequestLike, FastifyInstanceLike, Done as FastifyDone } from './integrations/fastify.js';
 export { koaMiddleware } from './integrations/koa.js';
 export type { KoaContextLike } from './integrations/koa.js';
 export { DEFAULT_REQUEST_TRACKING_OPTIONS, DEFAULT_REQUEST_EVENT_OPTIONS, DEFAULT_MASKED_FIELDS } from './integrations/options.js';

@@ -20,7 +20,8 @@ export interface FastifyInstanceLike {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   addHook(name: string, hook: (...args: any[]) => unknown): unknown;
 }
-type Done = (error?: Error) => void;
+/** Fastify's hook callback. */
+export type Done = (error?: Error) => void;
 
 /** Options of {@link fastifyPlugin}: the tracker plus the shared request tracking options. */
 export interface FastifyTrackingOptions<Req extends FastifyRequestLike = FastifyRequestLike> extends RequestTrackingOptions<Req> {

@@ -9,7 +9,7 @@ import { slugify } from './slugify.js';
  *
  * - a plain string: used as is (checked once, at construction);
  * - a template with placeholders in braces: `{name}` is the event name,
- *   `{context.…}` / `{data.…}` a value of the event (see {@link EventPath});
+ *   `{context.…}` / `{data.…}` a value of the event (a dotted path, array indexes allowed);
  *   e.g. `'{name}'`, `'http.{data.status}'`, `'signup.{context.plan}'`;
  * - a function of the event returning the name, or `undefined`/`null` to
  *   skip this event.
