@@ -11,7 +11,13 @@ export interface ContextFrame {
   readonly own: Readonly<JsonObject>;
   /** Every frame of the chain merged, outermost first, inner winning; deeply frozen. */
   readonly merged: Readonly<JsonObject>;
-  /** JSON size of `merged`, counted towards the event size limit. */
+  /** JSON size of `own`. */
+  readonly ownSize: number;
+  /**
+   * JSON size of `merged`, counted towards the event size limit: the sum of
+   * the frames' own sizes, an upper bound (a key an inner frame overrides is
+   * counted for both) that costs nothing to keep.
+   */
   readonly size: number;
   readonly parent: ContextFrame | undefined;
 }
@@ -48,31 +54,12 @@ export function mergeContext(base: Readonly<JsonObject>, top: Readonly<JsonObjec
   return Object.freeze(out);
 }
 
-/** JSON size of an already JSON-safe value, in UTF-16 code units (escapes not counted). */
-export function jsonSize(value: JsonValue): number {
-  if (value === null) return 4;
-  switch (typeof value) {
-    case 'string':
-      return value.length + 2;
-    case 'number':
-      return String(value).length;
-    case 'boolean':
-      return value ? 4 : 5;
-    default: {
-      // Each item or member but the last is followed by a comma.
-      if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + jsonSize(item) + 1, value.length === 0 ? 2 : 1);
-      const keys = Object.keys(value);
-      let size = keys.length === 0 ? 2 : 1;
-      for (const key of keys) size += key.length + 4 + jsonSize(value[key]!);
-      return size;
-    }
-  }
-}
-
-/** A new frame named `name` adding `own` on top of `parent`. */
-export function createFrame(name: string, own: JsonObject, parent: ContextFrame | undefined): ContextFrame {
+/** A new frame named `name` adding `own` (of JSON size `ownSize`) on top of `parent`. */
+export function createFrame(name: string, own: JsonObject, ownSize: number, parent: ContextFrame | undefined): ContextFrame {
   deepFreeze(own);
   // The outermost frame's merged context is its own (a fresh copy made by normalisation).
-  const merged = parent === undefined || parent.merged === EMPTY_CONTEXT ? own : mergeContext(parent.merged, own);
-  return Object.freeze({ name, own, merged, size: jsonSize(merged as JsonObject), parent });
+  const outermost = parent === undefined || parent.merged === EMPTY_CONTEXT;
+  const merged = outermost ? own : mergeContext(parent.merged, own);
+  const size = outermost ? ownSize : parent.size + ownSize;
+  return Object.freeze({ name, own, ownSize, merged, size, parent });
 }

@@ -12,7 +12,8 @@ import type { ContextStore } from './ContextStore.js';
 export class ContextScope {
   constructor(
     private readonly store: ContextStore,
-    private readonly normalize: (ctx: unknown) => JsonObject,
+    /** Copies a caller's context into frozen-to-be JSON and says its JSON size. */
+    private readonly normalize: (ctx: unknown) => { value: JsonObject; size: number },
   ) {}
 
   /** The innermost frame, for `emit`. */
@@ -21,11 +22,13 @@ export class ContextScope {
   }
 
   run<R>(name: string, ctx: unknown, fn: () => R): R {
-    return this.store.run(createFrame(name, this.normalize(ctx), this.store.current()), fn);
+    const { value, size } = this.normalize(ctx);
+    return this.store.run(createFrame(name, value, size, this.store.current()), fn);
   }
 
   enter(name: string, ctx: unknown): void {
-    this.store.enter(createFrame(name, this.normalize(ctx), this.store.current()));
+    const { value, size } = this.normalize(ctx);
+    this.store.enter(createFrame(name, value, size, this.store.current()));
   }
 
   /**
@@ -41,7 +44,7 @@ export class ContextScope {
     }
     if (frame === undefined) return false;
     let top = frame.parent;
-    for (let i = above.length - 1; i >= 0; i--) top = createFrame(above[i]!.name, above[i]!.own as JsonObject, top);
+    for (let i = above.length - 1; i >= 0; i--) top = createFrame(above[i]!.name, above[i]!.own as JsonObject, above[i]!.ownSize, top);
     this.store.enter(top);
     return true;
   }

@@ -331,13 +331,13 @@ export class Tracker<E extends EventMap = NoEvents> {
     return now;
   }
 
-  private normalizeContext(ctx: unknown): JsonObject {
+  private normalizeContext(ctx: unknown): { value: JsonObject; size: number } {
     const normalizer = this.busy ? new Normalizer(this.options.strict) : this.normalizer;
     this.busy = true;
     try {
       const value = normalizer.object(ctx);
       this.converted += normalizer.conversions;
-      return value;
+      return { value, size: normalizer.size };
     } finally {
       this.busy = normalizer !== this.normalizer;
     }

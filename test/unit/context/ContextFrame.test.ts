@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createFrame, jsonSize, mergeContext } from '../../../src/context/ContextFrame.js';
+import { createFrame, mergeContext } from '../../../src/context/ContextFrame.js';
 import type { JsonObject } from '../../../src/event/TrackedEvent.js';
 
 test('mergeContext: inner wins, plain objects merge deeply, arrays and scalars replace, untouched subtrees are shared', () => {
@@ -12,11 +12,15 @@ test('mergeContext: inner wins, plain objects merge deeply, arrays and scalars r
   assert.ok(Object.isFrozen(merged) && Object.isFrozen(merged['o']) && Object.isFrozen(merged['list']));
 });
 
-test('createFrame chains frames and computes merged context and its JSON size once', () => {
-  const outer = createFrame('outer', { user_id: 1, org: { id: 'o' } }, undefined);
-  const inner = createFrame('inner', { org: { name: 'n' } }, outer);
+test('createFrame chains frames, merges once, and bounds the merged JSON size from above', () => {
+  const outerOwn = { user_id: 1, org: { id: 'o' } };
+  const innerOwn = { org: { name: 'n' } };
+  const outer = createFrame('outer', outerOwn, JSON.stringify(outerOwn).length, undefined);
+  const inner = createFrame('inner', innerOwn, JSON.stringify(innerOwn).length, outer);
   assert.equal(inner.parent, outer);
+  assert.equal(outer.merged, outerOwn, 'the outermost frame shares its own object');
   assert.deepEqual(inner.merged, { user_id: 1, org: { id: 'o', name: 'n' } });
-  assert.equal(inner.size, JSON.stringify(inner.merged).length);
-  assert.equal(jsonSize({ s: 'abc', n: 12.5, b: true, z: null, l: [1, 'x'] }), JSON.stringify({ s: 'abc', n: 12.5, b: true, z: null, l: [1, 'x'] }).length);
+  assert.equal(outer.size, JSON.stringify(outer.merged).length);
+  assert.ok(inner.size >= JSON.stringify(inner.merged).length);
+  assert.ok(Object.isFrozen(inner.merged) && Object.isFrozen(outerOwn.org));
 });
