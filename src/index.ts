@@ -40,7 +40,7 @@ export { checkEventName, MAX_NAME_LENGTH } from './event/validateName.js';
 export { DEFAULT_DELIVERY_OPTIONS } from './delivery/DeliveryOptions.js';
 export type { DeliveryOptions, OverflowPolicy } from './delivery/DeliveryOptions.js';
 export type { BackendStats, DropReason } from './delivery/DeliveryStats.js';
-export { MemoryBackend } from './backends/memory/MemoryBackend.js';
+export { MemoryBackend, DEFAULT_MEMORY_BACKEND_OPTIONS } from './backends/memory/MemoryBackend.js';
 export type { MemoryBackendOptions } from './backends/memory/MemoryBackend.js';
 export { LoggerBackend, DEFAULT_LOGGER_BACKEND_OPTIONS } from './backends/logger/LoggerBackend.js';
 export type { LoggerBackendOptions, PinoLikeLogger } from './backends/logger/LoggerBackend.js';

@@ -18,6 +18,13 @@ export interface Backend {
   /** Releases what the backend opened. Called once, by `tracker.shutdown()` or `removeBackend`. */
   close?(): Promise<void> | void;
   /**
+   * Which event names the backend wants, asked before an event is queued for
+   * it (a `Router` answers from its routes), so unwanted events cost nothing.
+   * Used only when the registration has no `include`/`exclude` of its own; a
+   * throwing `accepts` counts as `true`, so a broken filter loses nothing.
+   */
+  accepts?(name: string): boolean;
+  /**
    * Delivery defaults this backend works best with (e.g. more batches in
    * flight for a database that pipelines them). They apply under what the
    * user configures, tracker-wide or for this backend.

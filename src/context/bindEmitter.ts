@@ -34,17 +34,27 @@ export function bindEmitter<T extends EmitterLike>(emitter: T, bind: (listener: 
   const wrappers = new Map<string | symbol, WeakMap<Listener, Listener[]>>();
   Object.defineProperty(target, BOUND, { value: wrappers, enumerable: false });
 
+  // Node's `once` adds its own wrapper through `this.on`: that inner call must
+  // pass through, or the wrapper it adds would be bound again and the original
+  // listener could no longer be removed.
+  let adding = false;
   for (const name of ADD_METHODS) {
     const original = target[name] as Method | undefined;
     if (typeof original !== 'function') continue;
     target[name] = function (this: unknown, event: string | symbol, listener: Listener) {
+      if (adding) return original.call(this, event, listener);
       const wrapped = bind(listener);
       let byListener = wrappers.get(event);
       if (byListener === undefined) wrappers.set(event, (byListener = new WeakMap()));
       const list = byListener.get(listener);
       if (list === undefined) byListener.set(listener, [wrapped]);
       else list.push(wrapped);
-      return original.call(this, event, wrapped);
+      adding = true;
+      try {
+        return original.call(this, event, wrapped);
+      } finally {
+        adding = false;
+      }
     };
   }
   for (const name of REMOVE_METHODS) {

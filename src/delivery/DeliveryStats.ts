@@ -21,7 +21,9 @@ export type DropReason =
   /** The event is not in the catalog and its `undefinedEvents` policy is `reject`. */
   | 'undefined-event'
   /** The event's data does not match its schema and the catalog's `invalidEvents` policy is `reject`. */
-  | 'invalid-event';
+  | 'invalid-event'
+  /** `emit` failed in an unexpected way (a bug; reported on the `error` event with its cause). */
+  | 'internal-error';
 
 /** Delivery counters of one backend, as returned in `tracker.stats().backends`. */
 export interface BackendStats {

@@ -5,6 +5,7 @@ import { backoffDelay } from './backoff.js';
 import type { DeliveryOptions } from './DeliveryOptions.js';
 import { type BackendStats, countDrop, type DropReason } from './DeliveryStats.js';
 import { EventQueue } from './EventQueue.js';
+import { messageOf } from './messageOf.js';
 import { withTimeout } from './withTimeout.js';
 
 /** Where a dispatcher reports what goes wrong; the tracker turns these into `error` and `drop` events. */
@@ -54,6 +55,7 @@ export class Dispatcher {
   private due = false;
   private pumpScheduled = false;
   private draining = 0;
+  private closing: Promise<DispatcherFlushResult> | undefined;
 
   constructor(
     readonly name: string,
@@ -107,7 +109,7 @@ export class Dispatcher {
       try {
         await withTimeout(() => this.backend.flush!(), timeoutMs, `backend "${this.name}" flush`);
       } catch (error) {
-        this.hooks.error(new BackendError(this.name, 'flush', String((error as Error)?.message ?? error), { cause: error }));
+        this.hooks.error(new BackendError(this.name, 'flush', messageOf(error), { cause: error }));
       }
     }
     return { pending };
@@ -116,8 +118,15 @@ export class Dispatcher {
   /**
    * Flushes within `timeoutMs`, drops whatever is still undelivered with
    * `reason`, stops all timers and closes the backend when `closeBackend`.
+   * Once only: a later call (`removeBackend` during `shutdown`) gets the first
+   * call's promise, so the backend is closed once.
    */
-  async close(timeoutMs: number, reason: DropReason, closeBackend: boolean): Promise<DispatcherFlushResult> {
+  close(timeoutMs: number, reason: DropReason, closeBackend: boolean): Promise<DispatcherFlushResult> {
+    this.closing ??= this.closeOnce(timeoutMs, reason, closeBackend);
+    return this.closing;
+  }
+
+  private async closeOnce(timeoutMs: number, reason: DropReason, closeBackend: boolean): Promise<DispatcherFlushResult> {
     const started = Date.now();
     const result = await this.flush(timeoutMs);
     this.abandon(reason);
@@ -126,7 +135,7 @@ export class Dispatcher {
       try {
         await withTimeout(() => this.backend.close!(), left, `backend "${this.name}" close`);
       } catch (error) {
-        this.hooks.error(new BackendError(this.name, 'close', String((error as Error)?.message ?? error), { cause: error }));
+        this.hooks.error(new BackendError(this.name, 'close', messageOf(error), { cause: error }));
       }
     }
     return result;
@@ -197,7 +206,7 @@ export class Dispatcher {
       retry = [];
       rejected = events;
     }
-    const message = String((error as Error)?.message ?? error);
+    const message = messageOf(error);
     this.hooks.error(new BackendError(this.name, 'send', message, { cause: error, eventCount: events.length, attempt: batch.attempt }));
     if (rejected.length > 0) this.drop(rejected, 'rejected', error);
     if (retry.length > 0 && batch.attempt > this.options.maxRetries) {

@@ -1,3 +1,4 @@
+import { messageOf } from '../delivery/messageOf.js';
 import { ValidationError } from '../errors.js';
 import type { JsonObject, JsonValue } from './TrackedEvent.js';
 
@@ -28,6 +29,7 @@ function numberSize(n: number): number {
  * | Buffer, Uint8Array, ArrayBuffer, DataView | base64 string                                     |
  * | other typed arrays                      | array of numbers (BigInt arrays: strings)           |
  * | object with `toJSON()`                  | its result, normalised; a throwing `toJSON` → `"[Unserializable: message]"` |
+ * | value that throws when read (a getter, a revoked Proxy) | `"[Unserializable: message]"`, as a throwing `toJSON` |
  * | boxed String/Number/Boolean             | the primitive                                       |
  * | other objects, class instances          | own enumerable string keys                          |
  * | circular reference                      | `"[Circular]"`                                      |
@@ -51,18 +53,23 @@ export class Normalizer {
   object(input: unknown): JsonObject {
     this.size = 0;
     this.conversions = 0;
+    this.path.length = 0; // a strict error thrown from below leaves its path behind
     if (input === undefined || input === null) {
       this.size = 2;
       return {};
     }
-    if (typeof input === 'object' && Object.getPrototypeOf(input) === Object.prototype && (input as { toJSON?: unknown }).toJSON === undefined) {
-      // The common case, without the general dispatch.
-      this.seen.push(input);
-      try {
-        return this.plain(input as Record<string, unknown>, 0);
-      } finally {
-        this.seen.pop();
+    try {
+      if (typeof input === 'object' && Object.getPrototypeOf(input) === Object.prototype && (input as { toJSON?: unknown }).toJSON === undefined) {
+        // The common case, without the general dispatch.
+        this.seen.push(input);
+        try {
+          return this.plain(input as Record<string, unknown>, 0);
+        } finally {
+          this.seen.pop();
+        }
       }
+    } catch (error) {
+      return this.wrap(this.unreadable(error, 0));
     }
     if (typeof input === 'object' && !Array.isArray(input)) {
       const value = this.value(input, 0);
@@ -71,6 +78,13 @@ export class Normalizer {
     }
     this.convert('non-object data', 'wrapped as { value }');
     return this.wrap(this.value(input, 0) ?? null);
+  }
+
+  /** The marker for a value that threw when read; strict conversions (a `ValidationError`) go on up. */
+  private unreadable(error: unknown, depth: number): JsonValue {
+    if (error instanceof ValidationError) throw error;
+    this.convert('value that throws when read', '"[Unserializable: …]"');
+    return this.value(`[Unserializable: ${messageOf(error)}]`, depth)!;
   }
 
   private wrap(value: JsonValue | undefined): JsonObject {
@@ -125,6 +139,14 @@ export class Normalizer {
   }
 
   private compound(v: object, depth: number): JsonValue | undefined {
+    try {
+      return this.walk(v, depth);
+    } catch (error) {
+      return this.unreadable(error, depth);
+    }
+  }
+
+  private walk(v: object, depth: number): JsonValue | undefined {
     if (depth >= MAX_DEPTH) {
       this.convert('value nested too deep', '"[Truncated]"');
       return this.value('[Truncated]', depth);
@@ -224,13 +246,7 @@ export class Normalizer {
     if (v instanceof String || v instanceof Number || v instanceof Boolean) return this.value(v.valueOf(), depth);
     const toJSON = (v as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') {
-      let json: unknown;
-      try {
-        json = toJSON.call(v);
-      } catch (error) {
-        this.convert('value whose toJSON() throws', '"[Unserializable: …]"');
-        return this.value(`[Unserializable: ${error instanceof Error ? error.message : String(error)}]`, depth);
-      }
+      const json: unknown = toJSON.call(v); // a throw becomes "[Unserializable: …]" in `compound`
       return this.enter(v, () => this.value(json, depth));
     }
     return this.enter(v, () => this.plain(v as Record<string, unknown>, depth));

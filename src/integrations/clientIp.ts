@@ -51,6 +51,9 @@ export function compileTrustProxy(option: TrustProxy | undefined): ProxyTrust | 
     if (!Number.isInteger(option) || option < 0) throw new ConfigurationError('trustProxy', 'a hop count must be a whole number ≥ 0.');
     return option === 0 ? undefined : (_address, hop) => hop < option;
   }
+  if (typeof option !== 'string' && !Array.isArray(option)) {
+    throw new ConfigurationError('trustProxy', 'must be a boolean, a hop count, addresses/CIDR ranges/presets (array or comma-separated string) or a function.');
+  }
   const rules = typeof option === 'string' ? option.split(',') : option;
   const list = new BlockList();
   for (const raw of rules) {

@@ -23,7 +23,6 @@ export function compileMask(rules: readonly (string | RegExp)[]): FieldMask {
 
 /** A copy of `record` with the values of masked keys replaced by {@link MASKED}. */
 export function maskRecord(record: JsonObject, isMasked: FieldMask): JsonObject {
-  const out: JsonObject = {};
-  for (const key of Object.keys(record)) out[key] = isMasked(key) ? MASKED : (record[key] as JsonValue);
-  return out;
+  // fromEntries defines own properties, so a key such as `__proto__` stays a field.
+  return Object.fromEntries(Object.keys(record).map((key) => [key, isMasked(key) ? MASKED : (record[key] as JsonValue)]));
 }

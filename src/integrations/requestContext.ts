@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { JsonObject } from '../event/TrackedEvent.js';
-import { resolveClientIp } from './clientIp.js';
+import { normalizeAddress, resolveClientIp } from './clientIp.js';
 import { resolveRequestId } from './requestId.js';
 import type { ResolvedRequestTracking } from './resolveOptions.js';
 import { readCookie } from './sessionHash.js';
 
-function cap(value: string, max: number): string {
+/** `value` cut to at most `max` characters. */
+export function cap(value: string, max: number): string {
   return value.length > max ? value.slice(0, max) : value;
 }
 
@@ -45,7 +46,8 @@ export function extractRequestContext<Req>(
     ip = resolveClientIp(raw.socket?.remoteAddress, header(headers[options.proxyHeader]), options.proxyHeader, options.trust);
   } catch (error) {
     options.report('trustProxy', error);
-    ip = raw.socket?.remoteAddress;
+    const socketAddress = raw.socket?.remoteAddress;
+    ip = socketAddress === undefined ? undefined : normalizeAddress(socketAddress);
   }
   if (ip !== undefined) context['ip'] = ip;
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonObject, JsonValue } from '../event/TrackedEvent.js';
 import { MASKED, maskRecord } from './mask.js';
+import { cap } from './requestContext.js';
 import type { RequestTracker } from './RequestTracker.js';
 import type { ResolvedRequestEvent, ResolvedRequestTracking } from './resolveOptions.js';
 import { captureScope } from './scope.js';
@@ -8,24 +9,26 @@ import { captureScope } from './scope.js';
 /** Reads the matched route pattern (`/users/:id`) from the framework's request once it is known. */
 export type RouteReader<Req> = (req: Req) => unknown;
 
-/** Most query parameters recorded; the rest are left out. */
+/** Most query parameters recorded (a repeated name counts once per value); the rest are left out. */
 const MAX_QUERY_PARAMS = 64;
 
 function parseQuery(url: string, max: number): JsonObject | undefined {
   const start = url.indexOf('?');
   if (start === -1 || start === url.length - 1) return undefined;
-  const query: JsonObject = {};
+  // A Map, not an object: a parameter named `__proto__` or `toString` must be
+  // a field like any other (Object.fromEntries defines own properties).
+  const query = new Map<string, string | string[]>();
   let count = 0;
-  for (const [key, raw] of new URLSearchParams(url.slice(start + 1))) {
-    const value = raw.length > max ? raw.slice(0, max) : raw;
-    const previous = query[key];
-    if (previous === undefined) {
-      if (++count > MAX_QUERY_PARAMS) break;
-      query[key] = value;
-    } else if (Array.isArray(previous)) previous.push(value);
-    else query[key] = [previous, value];
+  for (const [name, raw] of new URLSearchParams(url.slice(start + 1))) {
+    if (++count > MAX_QUERY_PARAMS) break;
+    const key = cap(name, max);
+    const value = cap(raw, max);
+    const previous = query.get(key);
+    if (previous === undefined) query.set(key, value);
+    else if (Array.isArray(previous)) previous.push(value);
+    else query.set(key, [previous, value]);
   }
-  return query;
+  return Object.fromEntries(query);
 }
 
 function recordHeaders(raw: IncomingMessage, names: readonly string[], max: number): JsonObject {
@@ -34,7 +37,7 @@ function recordHeaders(raw: IncomingMessage, names: readonly string[], max: numb
     const value = raw.headers[name];
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : value;
-    out[name] = text.length > max ? text.slice(0, max) : text;
+    out[name] = cap(text, max);
   }
   return out;
 }
@@ -61,7 +64,7 @@ function buildData(
 ): JsonObject {
   const { raw, res, url, path } = request;
   const durationMs = Number(process.hrtime.bigint() - request.start) / 1e6;
-  const data: JsonObject = { method: raw.method ?? 'GET', path: path.length > max ? path.slice(0, max) : path };
+  const data: JsonObject = { method: raw.method ?? 'GET', path: cap(path, max) };
   if (typeof route === 'string' && route !== '') data['route'] = route;
   if (!aborted || res.headersSent) data['status'] = res.statusCode;
   data['duration_ms'] = Math.round(durationMs * 1000) / 1000;

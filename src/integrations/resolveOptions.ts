@@ -62,10 +62,12 @@ function resolveEvent(option: boolean | RequestEventOptions | undefined): Resolv
   const given = option === true ? {} : option;
   const headers = given.headers ?? DEFAULT_REQUEST_EVENT_OPTIONS.headers;
   if (!Array.isArray(headers)) throw new ConfigurationError('requestEvent.headers', 'must be an array of header names.');
+  const query = given.query ?? DEFAULT_REQUEST_EVENT_OPTIONS.query;
+  if (typeof query !== 'boolean') throw new ConfigurationError('requestEvent.query', 'must be true or false.');
   return {
     name: nonEmptyString('requestEvent.name', given.name ?? DEFAULT_REQUEST_EVENT_OPTIONS.name),
     mask: compileMask(given.mask ?? DEFAULT_REQUEST_EVENT_OPTIONS.mask),
-    query: given.query ?? DEFAULT_REQUEST_EVENT_OPTIONS.query,
+    query,
     headers: headers.map((name: unknown) => nonEmptyString('requestEvent.headers', name).toLowerCase()),
   };
 }

@@ -14,6 +14,9 @@ export type SessionHasher = (sessionId: string) => string;
  * The raw id is never recorded.
  */
 export function createSessionHasher(secret: string | Uint8Array): SessionHasher {
+  if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
+    throw new ConfigurationError('sessionSecret', `must be a string or a Uint8Array of at least ${MIN_SESSION_SECRET_BYTES} bytes.`);
+  }
   const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
   if (bytes.length < MIN_SESSION_SECRET_BYTES) {
     throw new ConfigurationError('sessionSecret', `must be at least ${MIN_SESSION_SECRET_BYTES} bytes long (got ${bytes.length}).`);

@@ -50,6 +50,11 @@ export class BatchQueue {
     return this.queue.length;
   }
 
+  /** True while a failed batch waits for its backoff delay (a send now would cut the backoff short). */
+  get waitingForRetry(): boolean {
+    return this.retryTimer !== undefined;
+  }
+
   /** Queues a batch of `writes` coalesced writes. */
   enqueue(ops: readonly WriteOp[], writes: number): void {
     if (ops.length === 0) return;

@@ -49,12 +49,13 @@ export class EntityReads {
     checkName('metric', metric);
     const until = options.until === undefined ? this.a.clock() : toEpochMs(options.until, 'until');
     const since = options.since === undefined ? this.a.calendar.locate('month', until).start : toEpochMs(options.since, 'since');
+    if (since > until) throw new ValidationError('invalid_range', `since (${new Date(since).toISOString()}) is after until (${new Date(until).toISOString()})`);
     const weeks = this.a.calendar.range('week', since, until, this.a.options.maxHistoryBuckets);
     const months = this.a.calendar.range('month', since, until, this.a.options.maxHistoryBuckets);
     const from = Math.min(weeks[0]!.start, months[0]!.start);
     const to = Math.max(weeks[weeks.length - 1]!.end, months[months.length - 1]!.end) - 1;
     const days = this.a.calendar.range('day', from, to, this.a.options.maxHistoryBuckets);
-    await this.a.beforeRead();
+    await this.a.beforeWrite(); // the days must include every earlier write (setMetricByDay) whatever readYourWrites says
     const [values] = await this.a.read(() => this.a.reader.read([this.a.layout.entityBase(id, metric)], 'day', days));
     const totals = new Map<string, { key: string; field: string; value: number }>();
     for (const period of [...weeks, ...months]) {

@@ -128,6 +128,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
       reader: new HistoryReader(this.store, this.calendar, this.options.maxHistoryBuckets, this.clock),
       options: this.options,
       beforeRead: () => this.beforeRead(),
+      beforeWrite: () => this.beforeWrite(),
       registryChanged: () => this.recorder.registryChanged(),
       forgetSlug: (slug) => this.recorder.forgetSlug(slug),
     });
@@ -405,6 +406,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
     this.recorder.discardAll();
     this.queue.clear();
     await this.queue.drain().catch(() => undefined); // let a batch in flight land first
+    this.queue.clear(); // or, if it failed, forget it: a later retry would bring it back after the clear
     return this.access.read(() => this.store.clear(), 'delete');
   }
 
@@ -469,7 +471,8 @@ export class Metrics extends EventEmitter<MetricsEvents> {
   private backgroundFlush(): void {
     if (this.recorder.closed) return;
     this.collect();
-    if (this.backgroundFlushing || this.queue.length === 0) return;
+    // A failed batch is retried by the queue's backoff timer; sending now would use up its attempts early.
+    if (this.backgroundFlushing || this.queue.length === 0 || this.queue.waitingForRetry) return;
     this.backgroundFlushing = true;
     this.queue
       .drain()
@@ -482,6 +485,11 @@ export class Metrics extends EventEmitter<MetricsEvents> {
   private async beforeRead(): Promise<void> {
     this.assertOpen();
     if (this.options.readYourWrites && (this.recorder.hasPending || this.queue.length > 0)) await this.flush();
+  }
+
+  private async beforeWrite(): Promise<void> {
+    this.assertOpen();
+    await this.flush();
   }
 
   private assertOpen(): void {

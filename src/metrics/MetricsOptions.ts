@@ -41,7 +41,7 @@ export interface MetricsOptions {
   flushTimeoutMs?: number;
   /** Retry policy of failed flushes. */
   retry?: MetricsRetryOptions;
-  /** Reads flush buffered writes first, so they see every earlier write. Default true. */
+  /** Reads flush buffered writes first, so they see every earlier write. Default true. (Deletes, registry changes and `syncAggregateMetric` always flush first.) */
   readYourWrites?: boolean;
   /** Largest number of buckets one read may span. Default 100 000. */
   maxHistoryBuckets?: number;

@@ -71,16 +71,7 @@ export class Recorder {
       }
     }
     if (series.generation !== this.generation) this.register(series);
-    const second = Math.floor(ms / 1000);
-    if (second === series.second) {
-      series.count += n;
-      return;
-    }
-    if (series.second !== -1) this.spill(series);
-    else this.dirty.push(series);
-    series.second = second;
-    series.ms = ms;
-    series.count = n;
+    this.accumulate(series, ms, n);
   }
 
   setMetric(slug: string, value: number, options?: MetricOptions): void {
@@ -139,6 +130,8 @@ export class Recorder {
     const entityList = Array.isArray(entities) ? (entities as readonly (string | number)[]) : [entities as string | number];
     const metricList = typeof metrics === 'string' ? [metrics] : metrics;
     if (this.closed) return this.hooks.dropped(entityList.length * metricList.length);
+    // Every pair is checked before the first is counted, so a bad one writes nothing.
+    const targets: Series[] = [];
     for (const rawEntity of entityList) {
       const entity = typeof rawEntity === 'number' ? checkEntity(rawEntity) : rawEntity;
       for (const metric of metricList) {
@@ -149,18 +142,10 @@ export class Recorder {
           checkName('metric', metric);
           series = this.newSeries(this.entitySeries, id, metric, this.layout.entityBase(entity, metric), ENTITY_RANKS);
         }
-        const second = Math.floor(ms / 1000);
-        if (second === series.second) {
-          series.count += n;
-          continue;
-        }
-        if (series.second !== -1) this.spill(series);
-        else this.dirty.push(series);
-        series.second = second;
-        series.ms = ms;
-        series.count = n;
+        targets.push(series);
       }
     }
+    for (const series of targets) this.accumulate(series, ms, n);
   }
 
   trackCount(entity: string | number, metric: string, n = 1): void {
@@ -189,6 +174,20 @@ export class Recorder {
     const series = new Series(name, base, ranks, this.retention, perBucketKeys);
     cache.set(id, series);
     return series;
+  }
+
+  /** Adds `n` to the series' pending count for the second of `ms`, spilling the count of an earlier second first. */
+  private accumulate(series: Series, ms: number, n: number): void {
+    const second = Math.floor(ms / 1000);
+    if (second === series.second) {
+      series.count += n;
+      return;
+    }
+    if (series.second !== -1) this.spill(series);
+    else this.dirty.push(series);
+    series.second = second;
+    series.ms = ms;
+    series.count = n;
   }
 
   /** Writes a series' pending same-second count into the buffer. */

@@ -26,7 +26,7 @@ export class Registries {
 
   async deleteMetric(slug: string): Promise<void> {
     checkName('slug', slug);
-    await this.a.beforeRead();
+    await this.a.beforeWrite();
     this.a.forgetSlug(slug);
     await this.a.read(async () => {
       await this.a.store.deleteByPrefix(this.a.layout.metricBase(slug));
@@ -41,7 +41,7 @@ export class Registries {
 
   async deleteCategory(category: string): Promise<void> {
     checkName('category', category);
-    await this.a.beforeRead();
+    await this.a.beforeWrite();
     await this.a.writeNow([
       { kind: 'del', key: this.a.layout.categoryKey(category) },
       { kind: 'srem', key: this.a.layout.categoriesKey, members: [category] },
@@ -51,7 +51,7 @@ export class Registries {
   async resetCategory(category: string, slugs: readonly string[]): Promise<void> {
     checkName('category', category);
     for (const slug of slugs) checkName('slug', slug);
-    await this.a.beforeRead();
+    await this.a.beforeWrite();
     const key = this.a.layout.categoryKey(category);
     await this.a.writeNow(
       slugs.length === 0
@@ -62,7 +62,7 @@ export class Registries {
 
   async deleteGauge(slug: string): Promise<void> {
     checkName('slug', slug);
-    await this.a.beforeRead();
+    await this.a.beforeWrite();
     await this.a.writeNow([
       { kind: 'del', key: this.a.layout.gaugeKey(slug) },
       { kind: 'srem', key: this.a.layout.gaugesKey, members: [slug] },

@@ -15,6 +15,8 @@ export interface StoreAccessParts {
   readonly options: ResolvedMetricsOptions;
   /** Rejects when closed; flushes first when `readYourWrites`. */
   readonly beforeRead: () => Promise<void>;
+  /** Rejects when closed; always flushes first, so a delete or rewrite lands after every earlier write. */
+  readonly beforeWrite: () => Promise<void>;
   /** Called after any direct registry change, so registrations are sent again. */
   readonly registryChanged: () => void;
   /** Forgets the hot-path state of a deleted slug. */
@@ -29,6 +31,7 @@ export class StoreAccess implements StoreAccessParts {
   readonly reader: HistoryReader;
   readonly options: ResolvedMetricsOptions;
   readonly beforeRead: () => Promise<void>;
+  readonly beforeWrite: () => Promise<void>;
   readonly registryChanged: () => void;
   readonly forgetSlug: (slug: string) => void;
   private sequence = 0;
@@ -41,6 +44,7 @@ export class StoreAccess implements StoreAccessParts {
       reader: this.reader,
       options: this.options,
       beforeRead: this.beforeRead,
+      beforeWrite: this.beforeWrite,
       registryChanged: this.registryChanged,
       forgetSlug: this.forgetSlug,
     } = parts);

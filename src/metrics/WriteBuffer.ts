@@ -85,30 +85,6 @@ export class WriteBuffer {
     this.strings.set(key, value);
   }
 
-  /** Drops every pending write whose key starts with one of `prefixes`; returns how many. */
-  discard(prefixes: readonly string[]): number {
-    const matches = (key: string): boolean => prefixes.some((p) => key.startsWith(p));
-    let dropped = 0;
-    for (const [key, entry] of this.hashes) {
-      if (!matches(key)) continue;
-      dropped += (entry.incr?.size ?? 0) + (entry.set?.size ?? 0);
-      this.hashes.delete(key);
-    }
-    for (const [key, entry] of this.hlls) {
-      if (!matches(key)) continue;
-      dropped += entry.members.size;
-      this.hlls.delete(key);
-    }
-    for (const key of this.strings.keys()) {
-      if (matches(key)) {
-        dropped += 1;
-        this.strings.delete(key);
-      }
-    }
-    this.size -= dropped;
-    return dropped;
-  }
-
   /** Everything held as store ops (registries last), leaving the buffer empty. */
   take(): WriteOp[] {
     const ops: WriteOp[] = [];

@@ -1,5 +1,6 @@
 import { BackendError, PartialDeliveryError, type EventFailure } from '../errors.js';
 import type { TrackedEvent } from '../event/TrackedEvent.js';
+import { messageOf } from '../delivery/messageOf.js';
 
 /** What one route was given in a `send`, and where its events sit in the router's batch. */
 export interface RouteBatch {
@@ -79,9 +80,4 @@ function isPartialDeliveryError(error: unknown): error is PartialDeliveryError {
       (error as { code?: unknown }).code === 'ERR_EVENTTRACK_PARTIAL_DELIVERY' &&
       Array.isArray((error as { failures?: unknown }).failures))
   );
-}
-
-/** The message of an error, or the thrown value as text. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

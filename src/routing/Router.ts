@@ -5,7 +5,8 @@ import { withTimeout } from '../delivery/withTimeout.js';
 import { runProcessors } from '../tracker/Processor.js';
 import { RetryLedger } from './RetryLedger.js';
 import { compileRoute, type CompiledRoute, type RouteOptions } from './Route.js';
-import { messageOf, RouteFailures, type RouteBatch } from './RouteFailures.js';
+import { messageOf } from '../delivery/messageOf.js';
+import { RouteFailures, type RouteBatch } from './RouteFailures.js';
 
 /** Options of {@link Router}. */
 export interface RouterOptions {

@@ -14,9 +14,9 @@ const SLOT_CACHE_LIMIT = 4096;
 
 /**
  * Where the buckets of one instant are stored, per granularity rank
- * (0 = second … 6 = year): hash `containers[r]`, field `fields[r]`; the
- * container's period ends at `containerEnds[r]` (epoch seconds; Infinity for
- * the single year container).
+ * (0 = second … 6 = year): hash `containers[r]`, field `fields[r]`; no
+ * bucket of the container ends after `containerEnds[r]` (epoch seconds, with
+ * some slack; Infinity for the single year container).
  */
 export interface WriteSlots {
   readonly containers: readonly string[];
@@ -159,7 +159,8 @@ export class Calendar {
       containerEnds: [
         minuteStart / SECOND + 60,
         hourStart / SECOND + 3600,
-        (utcDay + 1) * 86_400,
+        // The hours of a UTC day start in it, but in a half-hour zone the last one ends after it.
+        (utcDay + 1) * 86_400 + 3600,
         Date.UTC(year, month, 1) / SECOND + 86_400,
         Date.UTC(weekYear + 1, 0, 12) / SECOND,
         Date.UTC(year + 1, 0, 2) / SECOND,

@@ -45,10 +45,18 @@ export class Route {
       `${option}.delivery`,
     );
     // A backend that knows which names it wants (a Router) filters before enqueueing too.
-    const own = (backend as { accepts?: unknown }).accepts;
+    const own = typeof backend === 'object' ? backend.accepts : undefined;
     const accepts =
       compileNameFilter(filter, option) ??
-      (typeof own === 'function' ? (eventName: string): boolean => (own as (n: string) => boolean).call(backend, eventName) : undefined);
+      (typeof own === 'function'
+        ? (eventName: string): boolean => {
+            try {
+              return own.call(backend, eventName) !== false;
+            } catch {
+              return true; // a broken filter must not lose events: deliver, the backend decides
+            }
+          }
+        : undefined);
     return new Route(name, accepts, processors, new Dispatcher(name, toBackend(backend), options, hooks));
   }
 }

@@ -8,6 +8,7 @@ import { ContextScope } from '../context/ContextScope.js';
 import type { ContextStore } from '../context/ContextStore.js';
 import type { DispatcherHooks } from '../delivery/Dispatcher.js';
 import { countDrop, type DropReason } from '../delivery/DeliveryStats.js';
+import { messageOf } from '../delivery/messageOf.js';
 import { ConfigurationError, EventTrackError, ValidationError } from '../errors.js';
 import { newEventId } from '../event/ids.js';
 import { Normalizer } from '../event/normalize.js';
@@ -43,6 +44,8 @@ export class Tracker<E extends EventMap = NoEvents> {
   private readonly options: ResolvedTrackerOptions;
   private readonly routes = new Map<string, Route>();
   private routeList: Route[] = [];
+  /** Routes `removeBackend` took out and is still closing: flush and shutdown wait for them too. */
+  private readonly removing = new Set<Route>();
   private readonly normalizer: Normalizer;
   private readonly contexts: ContextScope;
   private readonly store: ContextStore;
@@ -95,7 +98,8 @@ export class Tracker<E extends EventMap = NoEvents> {
       try {
         payload = normalizer.object(data);
       } finally {
-        this.busy = false;
+        // Still busy when this is an emit nested in another's normalisation (a `toJSON` that emits).
+        this.busy = normalizer !== this.normalizer;
       }
       this.converted += normalizer.conversions;
       const frame = this.store.current();
@@ -115,7 +119,9 @@ export class Tracker<E extends EventMap = NoEvents> {
       this.route(event);
     } catch (error) {
       if (error instanceof ValidationError && this.options.strict) throw error;
+      // Not expected to happen (bad input has its own rules), but never silent: reported and counted.
       this.report(error instanceof EventTrackError ? error : new EventTrackError('emit failed unexpectedly', { cause: error }));
+      countDrop(this.dropped, 'internal-error', 1);
     }
   }
 
@@ -220,14 +226,17 @@ export class Tracker<E extends EventMap = NoEvents> {
 
   /**
    * Stops routing events to backend `name`, delivers what it already holds
-   * (within `timeoutMs`) and closes it. Resolves `false` if there is no such backend.
+   * (within `timeoutMs`) and closes it; `flush` and `shutdown` called meanwhile
+   * wait for it too. Resolves `false` if there is no such backend.
    */
   async removeBackend(name: string, timeoutMs = this.options.shutdownTimeoutMs): Promise<boolean> {
     const route = this.routes.get(name);
     if (route === undefined) return false;
     this.routes.delete(name);
     this.routeList = [...this.routes.values()];
+    this.removing.add(route);
     await route.dispatcher.close(timeoutMs, 'backend-removed', true);
+    this.removing.delete(route);
     return true;
   }
 
@@ -239,7 +248,7 @@ export class Tracker<E extends EventMap = NoEvents> {
   /** Delivers everything emitted so far, or reports what is still pending after `timeoutMs`. Never rejects. */
   async flush(timeoutMs = this.options.shutdownTimeoutMs): Promise<FlushReport> {
     const started = Date.now();
-    const results = await Promise.all(this.routeList.map(async (route) => [route.name, await route.dispatcher.flush(timeoutMs)] as const));
+    const results = await Promise.all(this.deliveringRoutes().map(async (route) => [route.name, await route.dispatcher.flush(timeoutMs)] as const));
     return this.finishFlush(started, results);
   }
 
@@ -253,7 +262,7 @@ export class Tracker<E extends EventMap = NoEvents> {
       unwatchExit(this);
       const started = Date.now();
       this.closing = Promise.all(
-        this.routeList.map(async (route) => [route.name, await route.dispatcher.close(timeoutMs, 'shutdown-timeout', true)] as const),
+        this.deliveringRoutes().map(async (route) => [route.name, await route.dispatcher.close(timeoutMs, 'shutdown-timeout', true)] as const),
       ).then((results) => this.finishFlush(started, results));
     }
     return this.closing;
@@ -288,7 +297,7 @@ export class Tracker<E extends EventMap = NoEvents> {
    * A value that is not an {@link EventTrackError} is wrapped in one, as `cause`.
    */
   reportError(error: unknown): void {
-    this.report(error instanceof EventTrackError ? error : new EventTrackError(String((error as Error)?.message ?? error), { cause: error }));
+    this.report(error instanceof EventTrackError ? error : new EventTrackError(messageOf(error), { cause: error }));
   }
 
   /** Counters of the tracker and of each backend. */
@@ -305,17 +314,23 @@ export class Tracker<E extends EventMap = NoEvents> {
 
   /** @internal used by the exit hook */
   hasPending(): boolean {
-    return this.routeList.some((route) => {
+    return this.deliveringRoutes().some((route) => {
       const stats = route.dispatcher.stats();
       return stats.queued + stats.inFlight > 0;
     });
+  }
+
+  /** The registered routes and those `removeBackend` is still closing. */
+  private deliveringRoutes(): readonly Route[] {
+    return this.removing.size === 0 ? this.routeList : [...this.routeList, ...this.removing];
   }
 
   private finishFlush(started: number, results: ReadonlyArray<readonly [string, { pending: number }]>): FlushReport {
     const backends: FlushReport['backends'] = {};
     let pending = 0;
     for (const [name, result] of results) {
-      backends[name] = { pending: result.pending };
+      // A removed backend still closing may share its name with a new one.
+      backends[name] = { pending: (backends[name]?.pending ?? 0) + result.pending };
       pending += result.pending;
     }
     const report: FlushReport = { complete: pending === 0, pending, backends, durationMs: Date.now() - started };

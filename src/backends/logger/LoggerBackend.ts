@@ -80,9 +80,17 @@ export class LoggerBackend implements Backend {
 
   private log(events: readonly TrackedEvent[]): void {
     const method = this.logger![this.level] as (obj: object, msg?: string) => void;
-    for (const event of events) {
-      method.call(this.logger, { id: event.id, name: event.name, timestamp: event.timestamp.toISOString(), context: event.context, data: event.data }, event.name);
+    const failures: EventFailure[] = [];
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      try {
+        method.call(this.logger, { id: event.id, name: event.name, timestamp: event.timestamp.toISOString(), context: event.context, data: event.data }, event.name);
+      } catch (error) {
+        // Only the events the logger refused are retried; the others are logged once.
+        failures.push({ index: i, error, retryable: true });
+      }
     }
+    if (failures.length > 0) throw new PartialDeliveryError(failures, `the logger threw on ${failures.length} event(s)`);
   }
 
   private async write(text: string): Promise<void> {

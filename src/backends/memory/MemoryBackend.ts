@@ -1,5 +1,9 @@
+import { ConfigurationError } from '../../errors.js';
 import type { TrackedEvent } from '../../event/TrackedEvent.js';
 import type { Backend } from '../Backend.js';
+
+/** Defaults of {@link MemoryBackendOptions}. */
+export const DEFAULT_MEMORY_BACKEND_OPTIONS = Object.freeze({ limit: Infinity });
 
 /** Options of {@link MemoryBackend}. */
 export interface MemoryBackendOptions {
@@ -21,7 +25,11 @@ export class MemoryBackend implements Backend {
   private readonly limit: number;
 
   constructor(options: MemoryBackendOptions = {}) {
-    this.limit = options.limit ?? Infinity;
+    const limit = options.limit ?? DEFAULT_MEMORY_BACKEND_OPTIONS.limit;
+    if (limit !== Infinity && (!Number.isInteger(limit) || limit < 0)) {
+      throw new ConfigurationError('limit', `expected an integer ≥ 0 (or Infinity), got ${String(limit)}`);
+    }
+    this.limit = limit;
   }
 
   send(events: readonly TrackedEvent[]): void {

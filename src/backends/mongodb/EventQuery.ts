@@ -5,11 +5,11 @@ import type { EventDocument } from './toDocument.js';
 /** A value `where` can match by equality. Objects and arrays are refused (they could carry query operators). */
 export type WhereValue = string | number | boolean | null;
 
-/** Which events a query covers. Every field is optional; together they are ANDed. */
+/** Which events a query covers. Every field is optional; fields are ANDed, except `name` and `names`, which together form one list of accepted names. */
 export interface EventQuery {
   /** Events with exactly this name. */
   name?: string;
-  /** Events with any of these names (combined with `name` when both are given). */
+  /** Events with any of these names; with `name` too, an event with either matches. */
   names?: readonly string[];
   /** From this instant, inclusive (a Date, an ISO-8601 string or epoch milliseconds). */
   since?: Date | string | number;

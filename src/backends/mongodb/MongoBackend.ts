@@ -98,14 +98,16 @@ export class MongoBackend implements Backend {
     const failures: EventFailure[] = [];
     docs.forEach((doc, i) => {
       const size = BSON.calculateObjectSize(doc);
-      if (size <= limit) {
+      if (size < limit) {
+        // The driver refuses `size >= limit`; keeping a document of exactly
+        // `limit` bytes would fail the whole batch on every retry.
         keep.push(doc);
         keepIndex.push(batchIndex[i]!);
       } else {
         failures.push({
           index: batchIndex[i]!,
           retryable: false,
-          error: new EventTrackError(`MongoDB rejected event ${doc._id} ("${doc.name}"): its document is ${size} bytes, over the ${limit}-byte limit`, {
+          error: new EventTrackError(`MongoDB rejected event ${doc._id} ("${doc.name}"): its document is ${size} bytes, at or over the ${limit}-byte limit`, {
             code: 'ERR_EVENTTRACK_MONGODB_REJECTED',
           }),
         });

@@ -81,7 +81,7 @@ export class MongoEventStore {
 
   /** One page of at most `limit` (default `batchSize`) events, and the cursor to pass as `after` for the next. */
   async findPage(query: FindEventsQuery = {}): Promise<EventPage> {
-    const limit = query.limit ?? this.batchSize;
+    const limit = checkLimit(query.limit) ?? this.batchSize;
     const events: TrackedEvent[] = [];
     // One more than asked tells whether a next page exists.
     for await (const event of this.findEvents({ ...query, limit: limit + 1 })) events.push(event);
@@ -131,9 +131,14 @@ export class MongoEventStore {
   private findArgs(query: FindEventsQuery): { filter: Document; sort: 1 | -1; limit: number | undefined } {
     const { limit, sort = 'asc', after } = query;
     if (sort !== 'asc' && sort !== 'desc') throw new QueryError('sort', `expected 'asc' or 'desc', got ${JSON.stringify(sort)}`);
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new QueryError('limit', `expected an integer ≥ 0, got ${String(limit)}`);
+    checkLimit(limit);
     const base = toFilter(query);
     const filter = after === undefined ? base : { $and: [base, afterFilter(after, sort)] };
     return { filter, sort: sort === 'asc' ? 1 : -1, limit };
   }
+}
+
+function checkLimit(limit: number | undefined): number | undefined {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new QueryError('limit', `expected an integer ≥ 0, got ${String(limit)}`);
+  return limit;
 }

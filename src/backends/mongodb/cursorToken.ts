@@ -17,10 +17,13 @@ export function eventCursor(event: Pick<TrackedEvent, 'id' | 'timestamp'>): stri
 
 /** Decodes a cursor made by {@link eventCursor}. */
 export function decodeCursor(token: string): { timestamp: Date; id: string } {
+  if (typeof token !== 'string') throw new QueryError('after', `expected a cursor string, got ${token === null ? 'null' : typeof token}`);
   try {
     const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && Number.isFinite(value[0]) && typeof value[1] === 'string') {
-      return { timestamp: new Date(value[0] as number), id: value[1] };
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'string') {
+      // An out-of-range instant makes an invalid Date, which BSON would send as 1970-01-01.
+      const timestamp = new Date(value[0]);
+      if (!Number.isNaN(timestamp.getTime())) return { timestamp, id: value[1] };
     }
   } catch {
     // reported below

@@ -131,6 +131,13 @@ export class RedisCounterStore implements CounterStore {
     this.closing ??= (async () => {
       if (!this.ownsClient || this.client.status === 'end') return;
       const ended = new Promise<void>((resolve) => this.client.once('end', () => resolve()));
+      if (this.client.status === 'reconnecting') {
+        // QUIT would wait in the offline queue until the server is back. Disconnecting cancels the reconnect
+        // timer; with no socket left, ioredis emits no 'end', so there is nothing to wait for (only its
+        // unconditional `disconnectTimeout` timer, 2 s by default, runs out by itself).
+        this.client.disconnect();
+        return;
+      }
       try {
         await this.client.quit();
       } catch {

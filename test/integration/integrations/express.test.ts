@@ -1,11 +1,23 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { expressMiddleware } from '../../../src/integrations/express.js';
-import { assertContextsNeverMix, closeServer, delayFor, listen, request, SESSION_SECRET, trackerWithMemory, waitForEvents } from './harness.js';
+import {
+  assertContextSurvivesSlowBody,
+  assertContextsNeverMix,
+  closeServer,
+  delayFor,
+  httpApp,
+  listen,
+  request,
+  serveDuringSuite,
+  SESSION_SECRET,
+  trackerWithMemory,
+  waitForEvents,
+} from './harness.js';
 
 const { tracker, memory } = trackerWithMemory();
 
@@ -66,41 +78,21 @@ app.use((error: Error, _req: Request, _res: Response, next: NextFunction) => {
 });
 
 const server = createServer(app);
-let base = '';
 
 describe('expressMiddleware with a real Express app', () => {
-  before(async () => {
-    base = await listen(server);
-  });
-  after(async () => {
-    await closeServer(server);
-    await tracker.shutdown();
-  });
-  beforeEach(async () => {
-    await tracker.flush();
-    memory.clear();
-  });
+  const base = serveDuringSuite(tracker, memory, httpApp(server));
 
   it('keeps 200 concurrent requests with random delays apart', async () => {
-    await assertContextsNeverMix(base, tracker, memory, { route: '/items/:id' });
+    await assertContextsNeverMix(base(), tracker, memory, { route: '/items/:id' });
   });
 
   it('keeps the context through body parsing', async () => {
-    const reply = await request(base, '/echo', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'post-1' },
-      body: JSON.stringify({ a: 1 }),
-      bodyDelayMs: 20,
-    });
-    assert.equal(reply.status, 200);
-    assert.equal((JSON.parse(reply.body) as Record<string, unknown>)['request_id'], 'post-1');
-    await waitForEvents(tracker, memory, (events) => events.some((e) => e.name === 'echo'));
-    assert.equal(memory.named('echo')[0]!.context['request_id'], 'post-1');
+    await assertContextSurvivesSlowBody(base(), tracker, memory);
   });
 
   for (const path of ['/boom', '/boom-async']) {
     it(`a throwing handler (${path}) reaches Express's error handling in context, and the event records 500`, async () => {
-      const reply = await request(base, path, { headers: { 'x-request-id': `err${path.replace('/', '-')}` } });
+      const reply = await request(base(), path, { headers: { 'x-request-id': `err${path.replace('/', '-')}` } });
       assert.equal(reply.status, 500);
       await waitForEvents(tracker, memory, (events) => events.some((e) => e.name === 'http.request'));
       const id = `err${path.replace('/', '-')}`;
@@ -116,7 +108,7 @@ describe('expressMiddleware with a real Express app', () => {
   }
 
   it('records the mounted route pattern and masks configured query fields', async () => {
-    await request(base, '/api/users/9?secret=s3&page=1');
+    await request(base(), '/api/users/9?secret=s3&page=1');
     await waitForEvents(tracker, memory, (events) => events.some((e) => e.name === 'http.request'));
     const event = memory.named('http.request')[0]!;
     assert.equal(event.data['route'], '/api/users/:id');
@@ -125,7 +117,7 @@ describe('expressMiddleware with a real Express app', () => {
   });
 
   it('skips configured paths', async () => {
-    const reply = await request(base, '/health');
+    const reply = await request(base(), '/health');
     assert.deepEqual(JSON.parse(reply.body), {});
     await waitForEvents(tracker, memory, (events) => events.some((e) => e.name === 'health'));
     await sleep(20);
@@ -135,7 +127,7 @@ describe('expressMiddleware with a real Express app', () => {
   });
 
   it('trusts X-Forwarded-For only from the configured proxy, hashes the session cookie, keeps the request id', async () => {
-    const reply = await request(base, '/context', {
+    const reply = await request(base(), '/context', {
       headers: { 'x-forwarded-for': '203.0.113.50', cookie: 'connect.sid=s%3Asess-1.sig', 'x-request-id': 'rid-7', 'x-user': '42' },
     });
     const context = JSON.parse(reply.body) as Record<string, unknown>;

@@ -1,17 +1,27 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
 import { fastifyPlugin } from '../../../src/integrations/fastify.js';
 import { ConfigurationError } from '../../../src/errors.js';
-import { assertContextsNeverMix, delayFor, request, SESSION_SECRET, trackerWithMemory, waitForEvents } from './harness.js';
+import {
+  assertContextSurvivesSlowBody,
+  assertContextsNeverMix,
+  assertHealthSkipped,
+  assertNotFoundWithoutRoute,
+  delayFor,
+  request,
+  serveDuringSuite,
+  SESSION_SECRET,
+  trackerWithMemory,
+  waitForEvents,
+} from './harness.js';
 
 const { tracker, memory } = trackerWithMemory();
 const app = Fastify();
-let base = '';
 
-async function buildApp(): Promise<void> {
+async function buildApp(): Promise<string> {
   await app.register(fastifyPlugin, {
     tracker,
     userId: (request) => request.headers['x-user'],
@@ -51,45 +61,28 @@ async function buildApp(): Promise<void> {
     tracker.emit('error.seen', { message: error.message });
     void reply.status(500).send({ error: error.message });
   });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  return app.listen({ port: 0, host: '127.0.0.1' });
 }
 
 describe('fastifyPlugin with a real Fastify app', () => {
-  before(buildApp);
-  after(async () => {
-    await app.close();
-    await tracker.shutdown();
-  });
-  beforeEach(async () => {
-    await tracker.flush();
-    memory.clear();
-  });
+  const base = serveDuringSuite(tracker, memory, { start: buildApp, stop: () => app.close() });
 
   it('keeps 200 concurrent requests with random delays apart, also in encapsulated routes', async () => {
-    await assertContextsNeverMix(base, tracker, memory, { route: '/items/:id' });
+    await assertContextsNeverMix(base(), tracker, memory, { route: '/items/:id' });
   });
 
   it('keeps the context after the body was read (preValidation re-enters the scope)', async () => {
-    const reply = await request(base, '/echo', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'post-1' },
-      body: JSON.stringify({ a: 1 }),
-      bodyDelayMs: 20,
-    });
-    assert.equal(reply.status, 200);
-    assert.equal((JSON.parse(reply.body) as Record<string, unknown>)['request_id'], 'post-1');
-    await waitForEvents(tracker, memory, (events) => events.some((e) => e.name === 'echo'));
-    assert.equal(memory.named('echo')[0]!.context['request_id'], 'post-1');
+    await assertContextSurvivesSlowBody(base(), tracker, memory);
   });
 
   it('covers hooks registered after the plugin', async () => {
-    await request(base, '/hooked', { headers: { 'x-request-id': 'hook-1' } });
+    await request(base(), '/hooked', { headers: { 'x-request-id': 'hook-1' } });
     await waitForEvents(tracker, memory, (events) => events.some((e) => e.name === 'pre.handler'));
     assert.equal(memory.named('pre.handler')[0]!.context['request_id'], 'hook-1');
   });
 
   it('a throwing handler reaches the error handler in context, and the event records 500', async () => {
-    const reply = await request(base, '/boom', { headers: { 'x-request-id': 'boom-1', authorization: 'Bearer t0ken' } });
+    const reply = await request(base(), '/boom', { headers: { 'x-request-id': 'boom-1', authorization: 'Bearer t0ken' } });
     assert.equal(reply.status, 500);
     assert.deepEqual(JSON.parse(reply.body), { error: 'handler failure' });
     await waitForEvents(tracker, memory, (events) => events.some((e) => e.name === 'http.request'));
@@ -102,24 +95,15 @@ describe('fastifyPlugin with a real Fastify app', () => {
   });
 
   it('records a 404 without a route', async () => {
-    const reply = await request(base, '/nowhere');
-    assert.equal(reply.status, 404);
-    await waitForEvents(tracker, memory, (events) => events.some((e) => e.name === 'http.request'));
-    const event = memory.named('http.request')[0]!;
-    assert.equal(event.data['status'], 404);
-    assert.ok(!('route' in event.data));
+    await assertNotFoundWithoutRoute(base(), tracker, memory);
   });
 
   it('skips configured paths', async () => {
-    const reply = await request(base, '/health');
-    assert.deepEqual(JSON.parse(reply.body), {});
-    await sleep(20);
-    await tracker.flush();
-    assert.equal(memory.events.length, 0);
+    await assertHealthSkipped(base(), tracker, memory);
   });
 
   it('trusts one proxy hop, hashes the session cookie, keeps the request id', async () => {
-    const reply = await request(base, '/context', {
+    const reply = await request(base(), '/context', {
       headers: { 'x-forwarded-for': '6.6.6.6, 203.0.113.8', cookie: 'sid=abc', 'x-request-id': 'rid-9', 'x-user': 'u9' },
     });
     const context = JSON.parse(reply.body) as Record<string, unknown>;

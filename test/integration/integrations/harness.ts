@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryBackend } from '../../../src/backends/memory/MemoryBackend.js';
 import type { TrackedEvent } from '../../../src/event/TrackedEvent.js';
 import { createTracker } from '../../../src/tracker/createTracker.js';
@@ -28,6 +30,39 @@ export async function listen(server: Server): Promise<string> {
 export async function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** Starts and stops the app under test; `start` resolves to its base URL. */
+export interface AppUnderTest {
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A node:http server as an {@link AppUnderTest} on a free loopback port. */
+export function httpApp(server: Server): AppUnderTest {
+  return { start: () => listen(server), stop: () => closeServer(server) };
+}
+
+/**
+ * Registers the hooks every framework suite shares (call it inside `describe`):
+ * start the app before the tests, stop it and shut the tracker down after them,
+ * and begin each test with everything flushed and the memory backend empty.
+ * Returns a getter for the base URL (known once the suite has started).
+ */
+export function serveDuringSuite(tracker: Tracker, memory: MemoryBackend, app: AppUnderTest): () => string {
+  let base = '';
+  before(async () => {
+    base = await app.start();
+  });
+  after(async () => {
+    await app.stop();
+    await tracker.shutdown();
+  });
+  beforeEach(async () => {
+    await tracker.flush();
+    memory.clear();
+  });
+  return () => base;
 }
 
 export interface Reply {
@@ -122,4 +157,40 @@ export async function waitForEvents(tracker: Tracker, memory: MemoryBackend, don
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   assert.fail(`expected events did not arrive; have ${memory.events.map((e) => e.name).join(', ')}`);
+}
+
+/**
+ * POSTs JSON to `/echo` with the body sent 20 ms after the headers; the app's
+ * `/echo` emits `echo` and answers with the context it sees. Both must carry
+ * the request's context.
+ */
+export async function assertContextSurvivesSlowBody(base: string, tracker: Tracker, memory: MemoryBackend): Promise<void> {
+  const reply = await request(base, '/echo', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-request-id': 'post-1' },
+    body: JSON.stringify({ a: 1 }),
+    bodyDelayMs: 20,
+  });
+  assert.equal(reply.status, 200);
+  assert.equal((JSON.parse(reply.body) as Record<string, unknown>)['request_id'], 'post-1');
+  await waitForEvents(tracker, memory, (events) => events.some((e) => e.name === 'echo'));
+  assert.equal(memory.named('echo')[0]!.context['request_id'], 'post-1');
+}
+
+/** An unmatched path is recorded as a 404 request event without a route. */
+export async function assertNotFoundWithoutRoute(base: string, tracker: Tracker, memory: MemoryBackend): Promise<void> {
+  assert.equal((await request(base, '/nowhere')).status, 404);
+  await waitForEvents(tracker, memory, (events) => events.some((e) => e.name === 'http.request'));
+  const event = memory.named('http.request')[0]!;
+  assert.equal(event.data['status'], 404);
+  assert.ok(!('route' in event.data));
+}
+
+/** The app's `/health` (a skipped path) answers with the context it sees: none, and no event is recorded. */
+export async function assertHealthSkipped(base: string, tracker: Tracker, memory: MemoryBackend): Promise<void> {
+  const reply = await request(base, '/health');
+  assert.deepEqual(JSON.parse(reply.body), {});
+  await sleep(20);
+  await tracker.flush();
+  assert.equal(memory.events.length, 0);
 }

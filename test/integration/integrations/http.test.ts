@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { wrapHttpHandler } from '../../../src/integrations/http.js';
-import { assertContextsNeverMix, closeServer, delayFor, listen, request, SESSION_SECRET, trackerWithMemory, waitForEvents } from './harness.js';
+import { assertContextsNeverMix, delayFor, httpApp, request, serveDuringSuite, SESSION_SECRET, trackerWithMemory, waitForEvents } from './harness.js';
 
 const { tracker, memory } = trackerWithMemory();
 
@@ -37,27 +37,16 @@ const server = createServer(
     requestEvent: true,
   }),
 );
-let base = '';
 
 describe('wrapHttpHandler over loopback', () => {
-  before(async () => {
-    base = await listen(server);
-  });
-  after(async () => {
-    await closeServer(server);
-    await tracker.shutdown();
-  });
-  beforeEach(async () => {
-    await tracker.flush();
-    memory.clear();
-  });
+  const base = serveDuringSuite(tracker, memory, httpApp(server));
 
   it('keeps 200 concurrent requests with random delays apart', async () => {
-    await assertContextsNeverMix(base, tracker, memory);
+    await assertContextsNeverMix(base(), tracker, memory);
   });
 
   it('records the forwarded client ip from a trusted proxy, the session hash and the request id', async () => {
-    const reply = await request(base, '/context?x=1', {
+    const reply = await request(base(), '/context?x=1', {
       headers: {
         'x-forwarded-for': '198.51.100.23',
         cookie: 'connect.sid=raw-session-value',
@@ -75,24 +64,24 @@ describe('wrapHttpHandler over loopback', () => {
     assert.equal(context['user_agent'], 'integration-test');
     assert.equal(context['accept_language'], 'de');
     assert.equal(context['referer'], 'http://127.0.0.1/prev');
-    assert.equal(context['host'], base.slice('http://'.length));
+    assert.equal(context['host'], base().slice('http://'.length));
     assert.equal(context['path'], '/context');
   });
 
   it('generates a request id when the header is missing or unsafe', async () => {
-    const first = JSON.parse((await request(base, '/context')).body) as Record<string, unknown>;
-    const second = JSON.parse((await request(base, '/context', { headers: { 'x-request-id': '<bad id>' } })).body) as Record<string, unknown>;
+    const first = JSON.parse((await request(base(), '/context')).body) as Record<string, unknown>;
+    const second = JSON.parse((await request(base(), '/context', { headers: { 'x-request-id': '<bad id>' } })).body) as Record<string, unknown>;
     assert.match(String(first['request_id']), /^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     assert.match(String(second['request_id']), /^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     assert.notEqual(first['request_id'], second['request_id']);
   });
 
   it('leaves skipped paths without context and without a request event', async () => {
-    const health = await request(base, '/health');
-    const asset = await request(base, '/static/app.js');
+    const health = await request(base(), '/health');
+    const asset = await request(base(), '/static/app.js');
     assert.equal(health.status, 404);
     assert.equal(asset.status, 404);
-    await request(base, '/nothing-here');
+    await request(base(), '/nothing-here');
     await waitForEvents(tracker, memory, (events) => events.length >= 1);
     await sleep(20);
     await tracker.flush();

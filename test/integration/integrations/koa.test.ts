@@ -1,12 +1,23 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { koaMiddleware } from '../../../src/integrations/koa.js';
-import { assertContextsNeverMix, closeServer, delayFor, listen, request, SESSION_SECRET, trackerWithMemory, waitForEvents } from './harness.js';
+import {
+  assertContextsNeverMix,
+  assertHealthSkipped,
+  assertNotFoundWithoutRoute,
+  delayFor,
+  httpApp,
+  request,
+  serveDuringSuite,
+  SESSION_SECRET,
+  trackerWithMemory,
+  waitForEvents,
+} from './harness.js';
 
 const { tracker, memory } = trackerWithMemory();
 const appErrors: { message: string; requestId: unknown }[] = [];
@@ -55,27 +66,16 @@ router.get('/boom', async () => {
 app.use(router.routes());
 
 const server = createServer(app.callback());
-let base = '';
 
 describe('koaMiddleware with a real Koa app', () => {
-  before(async () => {
-    base = await listen(server);
-  });
-  after(async () => {
-    await closeServer(server);
-    await tracker.shutdown();
-  });
-  beforeEach(async () => {
-    await tracker.flush();
-    memory.clear();
-  });
+  const base = serveDuringSuite(tracker, memory, httpApp(server));
 
   it('keeps 200 concurrent requests with random delays apart', async () => {
-    await assertContextsNeverMix(base, tracker, memory, { route: '/items/:id' });
+    await assertContextsNeverMix(base(), tracker, memory, { route: '/items/:id' });
   });
 
   it('a throwing handler reaches Koa error handling unchanged, and the event records 500', async () => {
-    const reply = await request(base, '/boom', { headers: { 'x-request-id': 'koa-boom' } });
+    const reply = await request(base(), '/boom', { headers: { 'x-request-id': 'koa-boom' } });
     assert.equal(reply.status, 500);
     await waitForEvents(tracker, memory, (events) => events.some((e) => e.name === 'http.request'));
     assert.equal(memory.named('before.throw')[0]!.context['request_id'], 'koa-boom');
@@ -87,23 +87,15 @@ describe('koaMiddleware with a real Koa app', () => {
   });
 
   it('records unmatched requests as 404 without a route', async () => {
-    await request(base, '/nowhere');
-    await waitForEvents(tracker, memory, (events) => events.some((e) => e.name === 'http.request'));
-    const event = memory.named('http.request')[0]!;
-    assert.equal(event.data['status'], 404);
-    assert.ok(!('route' in event.data));
+    await assertNotFoundWithoutRoute(base(), tracker, memory);
   });
 
   it('skips by predicate', async () => {
-    const reply = await request(base, '/health');
-    assert.deepEqual(JSON.parse(reply.body), {});
-    await sleep(20);
-    await tracker.flush();
-    assert.equal(memory.events.length, 0);
+    await assertHealthSkipped(base(), tracker, memory);
   });
 
   it('reads the client from the Forwarded header of a trusted proxy, hashes the session, keeps the request id', async () => {
-    const reply = await request(base, '/context', {
+    const reply = await request(base(), '/context', {
       headers: {
         forwarded: 'for=192.0.2.60;proto=http',
         'x-forwarded-for': '6.6.6.6', // not the configured header: ignored

@@ -130,6 +130,34 @@ describe('context propagation', () => {
     assert.equal(emitter.listenerCount('data'), 0);
   });
 
+  test('bindEmitter: a once listener can be removed before it fires', () => {
+    const { tracker } = setup();
+    const emitter = tracker.bindEmitter(new EventEmitter());
+    let fired = 0;
+    const listener = (): void => void fired++;
+    tracker.context('request', { user_id: 5 }, () => {
+      emitter.once('end', listener);
+      emitter.prependOnceListener('end', listener);
+    });
+    emitter.removeListener('end', listener);
+    emitter.off('end', listener);
+    assert.equal(emitter.listenerCount('end'), 0);
+    emitter.emit('end');
+    assert.equal(fired, 0);
+  });
+
+  test('a context whose values throw when read still runs fn (the value is recorded as a marker)', async () => {
+    const { tracker, memory } = setup();
+    const ctx = { ok: 1, get bad(): never { throw new Error('lazy getter'); } };
+    const result = tracker.context('c', ctx, () => {
+      tracker.emit('inside', {});
+      return 'ran';
+    });
+    assert.equal(result, 'ran');
+    await tracker.flush();
+    assert.deepEqual(memory.events[0]!.context, { value: '[Unserializable: lazy getter]' });
+  });
+
   test('1 000 concurrent flows with random delays never see each other’s context', async () => {
     const { tracker, memory } = setup();
     const flows = 1000;

@@ -156,6 +156,38 @@ describe('Dispatcher', () => {
     assert.deepEqual(dispatcher.stats().dropReasons, { 'shutdown-timeout': 2 });
   });
 
+  test('a backend rejecting with a value that cannot be printed is reported and retried, never left in flight', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { dispatcher, drops, errors } = make({ send: () => Promise.reject(Object.create(null)) }, { maxRetries: 1 });
+      dispatcher.enqueue(event());
+      const result = await dispatcher.flush(1000);
+      await sleep(5);
+      assert.deepEqual(unhandled, []);
+      assert.equal(result.pending, 0);
+      assert.deepEqual(drops.map((d) => d.reason), ['retries-exhausted']);
+      assert.equal(errors.length, 2);
+      assert.match(errors[0]!.message, /cannot be printed/);
+      assert.equal(dispatcher.stats().inFlight, 0);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  test('close twice (removeBackend during shutdown) closes the backend once, with one result', async () => {
+    let closes = 0;
+    const { dispatcher, drops } = make({ send: () => new Promise<void>(() => undefined), close: () => void closes++ }, { flushIntervalMs: 0 });
+    dispatcher.enqueue(event());
+    const first = dispatcher.close(30, 'shutdown-timeout', true);
+    const second = dispatcher.close(30, 'backend-removed', true);
+    assert.equal(first, second);
+    assert.deepEqual(await first, { pending: 1 });
+    assert.equal(closes, 1);
+    assert.deepEqual(drops.map((d) => d.reason), ['shutdown-timeout']);
+  });
+
   test('close calls backend.flush and backend.close once', async () => {
     const calls: string[] = [];
     const { dispatcher } = make({ send: () => void calls.push('send'), flush: () => void calls.push('flush'), close: () => void calls.push('close') });

@@ -43,6 +43,8 @@ const rules: Array<[string, unknown, unknown, boolean]> = [
   ['BigInt64Array → strings', new BigInt64Array([5n]), ['5'], true],
   ['toJSON() → its result', new WithToJSON(7), { wrapped: 7 }, false],
   ['throwing toJSON → marker', { toJSON: () => { throw new Error('nope'); } }, '[Unserializable: nope]', true],
+  ['throwing getter → marker', { get bad(): never { throw new Error('getter'); } }, '[Unserializable: getter]', true],
+  ['throwing a null-prototype object → marker', { toJSON: () => { throw Object.create(null); } }, '[Unserializable: a thrown object that cannot be printed]', true],
   ['boxed String → primitive', new String('s'), 's', false],
   ['boxed Number → primitive', new Number(3), 3, false],
   ['class instance → own enumerable keys', new Plain(), { a: 1, b: 'two' }, false],
@@ -115,6 +117,20 @@ describe('Normalizer rules', () => {
     assert.deepEqual(new Normalizer(false).object(null), {});
   });
 
+  test('a revoked Proxy is recorded as a marker, not thrown', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const n = new Normalizer(false);
+    assert.match(String(n.object({ p: proxy })['p']), /^\[Unserializable: .*revoked/);
+    assert.match(String(n.object(proxy)['value']), /^\[Unserializable: .*revoked/);
+  });
+
+  test('data that throws when read at the top level is recorded as a marker, not thrown', () => {
+    const n = new Normalizer(false);
+    assert.deepEqual(n.object({ ok: 1, get bad(): never { throw new Error('top'); } }), { value: '[Unserializable: top]' });
+    assert.equal(n.conversions, 1);
+  });
+
   test('size tracks the JSON length closely', () => {
     const input = { url: '/a/b/c', n: 123456.5, ok: true, list: ['x', 'yy', null], nested: { k: 'v' } };
     const n = new Normalizer(false);
@@ -130,6 +146,19 @@ describe('Normalizer strict', () => {
     assert.throws(
       () => n.object({ user: { id: 1n } }),
       (error: unknown) => error instanceof ValidationError && error.path === 'user.id' && error.reason === 'non-json-value',
+    );
+  });
+
+  test('the path of one error does not leak into the next', () => {
+    const n = new Normalizer(true);
+    assert.throws(() => n.object({ a: { b: 1n } }), (error: unknown) => error instanceof ValidationError && error.path === 'a.b');
+    assert.throws(() => n.object({ c: 1n }), (error: unknown) => error instanceof ValidationError && error.path === 'c');
+  });
+
+  test('a value that throws when read is a conversion, so strict throws a ValidationError', () => {
+    assert.throws(
+      () => new Normalizer(true).object({ a: { get bad(): never { throw new Error('getter'); } } }),
+      (error: unknown) => error instanceof ValidationError && error.path === 'a',
     );
   });
 

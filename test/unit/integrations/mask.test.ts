@@ -26,3 +26,12 @@ describe('maskRecord', () => {
     assert.equal(input.token, 'abc');
   });
 });
+
+describe('maskRecord with keys named like Object.prototype members', () => {
+  it('keeps them as own data properties', () => {
+    const input = JSON.parse('{"__proto__":"x","toString":"y","token":"z"}') as Record<string, string>;
+    const out = maskRecord(input, compileMask(['token']));
+    assert.deepEqual(Object.entries(out), [['__proto__', 'x'], ['toString', 'y'], ['token', MASKED]]);
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+  });
+});

@@ -114,4 +114,15 @@ describe('extractRequestContext', () => {
     assert.equal(ctx['ip'], '10.0.0.1');
     assert.equal((errors[0] as MiddlewareError).option, 'trustProxy');
   });
+
+  it('normalises the fallback socket address like any other (no ::ffff: prefix)', () => {
+    const req = fakeRequest({ remoteAddress: '::ffff:10.0.0.1', headers: { 'x-forwarded-for': '198.51.100.4' } });
+    const ctx = extract(req, req, {
+      trustProxy: () => {
+        throw new Error('boom');
+      },
+      onError: () => undefined,
+    });
+    assert.equal(ctx['ip'], '10.0.0.1');
+  });
 });

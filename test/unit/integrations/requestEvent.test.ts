@@ -104,3 +104,39 @@ describe('request event (watchResponse through RequestTracking)', () => {
     assert.equal((errors[0] as MiddlewareError).option, 'requestEvent');
   });
 });
+
+describe('request event query parsing', () => {
+  const queryMemory = new MemoryBackend();
+  const queryTracker = createTracker({ backends: { memory: queryMemory }, flushOnExit: false });
+  after(() => queryTracker.shutdown());
+
+  async function queryOf(url: string, options: { maxValueLength?: number } = {}): Promise<Record<string, unknown>> {
+    queryMemory.clear();
+    const tracking = new RequestTracking(queryTracker, { requestEvent: { mask: [] }, ...options });
+    const req = fakeRequest({ url });
+    const res = new FakeResponse();
+    tracking.run(req, res.asResponse(), url, req, () => undefined);
+    res.finish(200);
+    await queryTracker.flush();
+    return queryMemory.named('http.request')[0]!.data['query'] as Record<string, unknown>;
+  }
+
+  it('records parameters named like Object.prototype members as plain own fields', async () => {
+    const query = await queryOf('/p?toString=1&constructor=2&__proto__=3&__proto__=4&hasOwnProperty=5');
+    assert.deepEqual(Object.entries(query), [
+      ['toString', '1'],
+      ['constructor', '2'],
+      ['__proto__', ['3', '4']],
+      ['hasOwnProperty', '5'],
+    ]);
+    assert.equal(Object.getPrototypeOf(query), Object.prototype);
+  });
+
+  it('caps the number of recorded values (repeated names count) and the length of names', async () => {
+    const repeated = await queryOf(`/p?${'a=1&'.repeat(1000)}b=2`);
+    assert.equal((repeated['a'] as unknown[]).length, 64);
+    assert.ok(!('b' in repeated));
+    const long = await queryOf(`/p?${'k'.repeat(50)}=v`, { maxValueLength: 10 });
+    assert.deepEqual(long, { kkkkkkkkkk: 'v' });
+  });
+});

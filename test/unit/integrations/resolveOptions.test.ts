@@ -62,6 +62,13 @@ describe('resolveRequestTracking', () => {
     rejects({ onError: true }, 'onError');
   });
 
+  it('rejects options of the wrong type with a ConfigurationError, not a TypeError', () => {
+    rejects({ sessionSecret: 1234567890123456 }, 'sessionSecret');
+    rejects({ sessionSecret: null }, 'sessionSecret');
+    rejects({ trustProxy: {} }, 'trustProxy');
+    rejects({ requestEvent: { query: 'no' } }, 'requestEvent.query');
+  });
+
   it('rejects something that is not a tracker', () => {
     assert.throws(() => resolveRequestTracking({} as never), (error: unknown) => error instanceof ConfigurationError && error.option === 'tracker');
     assert.throws(() => resolveRequestTracking(undefined as never), ConfigurationError);

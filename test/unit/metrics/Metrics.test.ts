@@ -80,6 +80,101 @@ describe('Metrics', () => {
     await metrics.close();
   });
 
+  it('a write in the last half hour of a half-hour zone\'s hour is kept with a short hour retention', async () => {
+    const now = Date.parse('2026-03-18T00:20:00Z'); // 05:50 in Kolkata: the hour bucket runs 23:30–00:30 UTC
+    const clock = (): number => now;
+    const metrics = new Metrics({ store: new MemoryCounterStore({ clock }), clock, timeZone: 'Asia/Kolkata', retention: { hour: 600 } });
+    metrics.metric('late-hour', 1);
+    assert.equal((await metrics.getMetric('late-hour')).hour, 1);
+    assert.equal(metrics.stats().expiredWrites, 0);
+    await metrics.close();
+  });
+
+  it('background flushes respect the retry backoff of a failed batch', async () => {
+    const inner = new MemoryCounterStore();
+    let writes = 0;
+    const store = Object.assign(Object.create(inner) as MemoryCounterStore, {
+      write: async () => {
+        writes += 1;
+        throw new Error('down (injected)');
+      },
+    });
+    const metrics = new Metrics({ store, flushIntervalMs: 10, retry: { maxAttempts: 3, initialDelayMs: 5000, maxDelayMs: 5000 } });
+    metrics.on('error', () => undefined);
+    metrics.metric('x');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(writes, 1, 'no retry before the backoff delay');
+    assert.equal(metrics.stats().droppedWrites, 0);
+    assert.equal(metrics.stats().pendingBatches, 1);
+    await metrics.close();
+  });
+
+  it('deletes flush earlier writes first even with readYourWrites off, so deleted data does not come back', async () => {
+    const metrics = new Metrics({ clock: () => NOW, readYourWrites: false });
+    metrics.metric('gone', 1, { category: 'cat' });
+    metrics.unique('gone', 'm');
+    metrics.gauge('g', 5);
+    metrics.metric('other', 1, { category: 'cat2' });
+    await metrics.deleteMetric('gone');
+    await metrics.deleteGauge('g');
+    await metrics.deleteCategory('cat2');
+    await metrics.flush();
+    assert.equal((await metrics.getMetric('gone')).year, 0);
+    assert.equal(await metrics.getUnique('gone'), 0);
+    assert.deepEqual(await metrics.metricSlugs(), ['other']);
+    assert.equal(await metrics.getGauge('g'), undefined);
+    assert.deepEqual(await metrics.gaugeSlugs(), []);
+    assert.deepEqual(await metrics.categories(), ['cat'], 'deleteMetric keeps the category, deleteCategory removed cat2');
+    assert.deepEqual(await metrics.categorySlugs('cat'), []);
+    await metrics.close();
+  });
+
+  it('syncAggregateMetric sees a buffered setMetricByDay even with readYourWrites off; a reversed range is a ValidationError', async () => {
+    const metrics = new Metrics({ clock: () => NOW, readYourWrites: false });
+    metrics.trackMetric('u1', 'posts', { n: 5 });
+    await metrics.flush();
+    metrics.setMetricByDay('u1', 'posts', NOW, 2);
+    await metrics.syncAggregateMetric('u1', 'posts');
+    await metrics.flush();
+    assert.equal((await metrics.getMetricByWeek('u1', 'posts', { since: NOW, limit: 1 })).total, 2);
+    assert.equal((await metrics.getMetricByMonth('u1', 'posts', { since: NOW, limit: 1 })).total, 2);
+    await assert.rejects(metrics.syncAggregateMetric('u1', 'posts', { since: NOW, until: NOW - 86_400_000 }), { name: 'ValidationError', reason: 'invalid_range' });
+    await metrics.close();
+  });
+
+  it('trackMetric with one bad entity or metric in a list throws and writes nothing', async () => {
+    const metrics = new Metrics({ clock: () => NOW });
+    assert.throws(() => metrics.trackMetric(['good', ''], 'posts'), { name: 'ValidationError' });
+    assert.throws(() => metrics.trackMetric('good', ['posts', 'bad*']), { name: 'ValidationError' });
+    assert.equal(metrics.stats().bufferedWrites, 0);
+    assert.equal((await metrics.getMetricByDay('good', 'posts', { since: NOW, limit: 1 })).total, 0);
+    await metrics.close();
+  });
+
+  it('clearAll() also discards a batch that was in flight and failed, so it does not land after the clear', async () => {
+    const inner = new MemoryCounterStore();
+    const script = ['slow-fail', 'fail'];
+    const store = Object.assign(Object.create(inner) as MemoryCounterStore, {
+      write: async (batch: Parameters<MemoryCounterStore['write']>[0]) => {
+        const mode = script.shift();
+        if (mode === 'slow-fail') await new Promise((resolve) => setTimeout(resolve, 20));
+        if (mode !== undefined) throw new Error(`${mode} (injected)`);
+        return inner.write(batch);
+      },
+    });
+    const metrics = new Metrics({ store, clock: () => NOW, retry: { initialDelayMs: 5 } });
+    metrics.on('error', () => undefined);
+    metrics.metric('a', 1);
+    const flushing = metrics.flush().catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve)); // the write is in flight when clearAll starts
+    await metrics.clearAll();
+    await flushing;
+    await new Promise((resolve) => setTimeout(resolve, 50)); // past the retry delay
+    assert.equal((await metrics.getMetric('a')).year, 0);
+    assert.deepEqual(await metrics.metricSlugs(), []);
+    await metrics.close();
+  });
+
   it('does not keep the process alive (unref timers) and writes nothing to the console', () => {
     const script = `
       import { Metrics } from './src/metrics/Metrics.js';

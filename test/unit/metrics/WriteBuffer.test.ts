@@ -52,15 +52,4 @@ describe('WriteBuffer', () => {
       { kind: 'sadd', key: 's', members: ['m'] },
     ]);
   });
-
-  it('discards pending writes by key prefix', () => {
-    const buffer = new WriteBuffer();
-    buffer.incr('a:1', 'f', 1, 0);
-    buffer.incr('a:1', 'g', 1, 0);
-    buffer.pfadd('a:2', 'm', 0);
-    buffer.incr('b:1', 'f', 1, 0);
-    assert.equal(buffer.discard(['a:']), 3);
-    assert.equal(buffer.size, 1);
-    assert.deepEqual(buffer.take().map((op) => op.key), ['b:1']);
-  });
 });

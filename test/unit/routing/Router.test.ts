@@ -245,6 +245,19 @@ describe('Router', () => {
     assert.deepEqual(good.names, ['a', 'a'], 'a permanent failure is not remembered for a retry');
   });
 
+  it('a route rejecting with a value that cannot be printed fails only that route, so the retry skips the others', async () => {
+    const good = new Recorder();
+    const bad = new Recorder();
+    bad.failures = [Object.create(null)];
+    const router = new Router({ routes: [{ backend: good }, { backend: bad, name: 'bad' }] });
+    const batch = events('a');
+    const error = await partial(router.send(batch));
+    assert.deepEqual(error.failures.map((f) => [f.index, f.retryable]), [[0, true]]);
+    await router.send(batch);
+    assert.deepEqual(good.names, ['a']);
+    assert.deepEqual(bad.names, ['a', 'a']);
+  });
+
   it('retryMemory: 0 retries into every route', async () => {
     const good = new Recorder();
     const bad = new Recorder();

@@ -197,6 +197,19 @@ describe('Calendar', () => {
     assert.deepEqual(slots.fields.slice(3), ['25', '43', '10', '2026']);
   });
 
+  it('a storage unit does not end before the buckets it holds (half-hour zones: the hour 23:30–00:30 UTC)', () => {
+    for (const zone of ['Asia/Kolkata', 'Asia/Kathmandu', 'America/St_Johns', 'Europe/Berlin']) {
+      const calendar = new Calendar(new TimeZone(zone));
+      for (let ms = Date.parse('2026-03-17T20:00:00Z'); ms < Date.parse('2026-03-18T04:00:00Z'); ms += 5 * 60_000) {
+        const slots = calendar.slotsAt(ms);
+        GRANULARITIES.forEach((g, rank) => {
+          const bucket = calendar.locate(g, ms);
+          assert.ok(slots.containerEnds[rank]! * 1000 >= bucket.end, `${zone} ${g} at ${new Date(ms).toISOString()}: unit ends ${slots.containerEnds[rank]} before its bucket (${bucket.end / 1000})`);
+        });
+      }
+    }
+  });
+
   it('refuses ranges with too many buckets', () => {
     assert.throws(() => utc.range('second', 0, 86_400_000, 1000), { name: 'ValidationError', reason: 'range_too_large' });
   });

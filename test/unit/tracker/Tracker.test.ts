@@ -138,6 +138,20 @@ describe('Tracker.emit', () => {
     assert.deepEqual(drops.map((d) => [d.backend, d.reason]), [['sampled', 'processor']]);
   });
 
+  test('a backend whose own accepts() throws still gets the event (never lost to a broken filter)', async () => {
+    const got: string[] = [];
+    const { tracker } = setup({
+      backends: {
+        picky: { accepts: () => { throw new Error('filter bug'); }, send: (events: readonly TrackedEvent[]) => void got.push(...events.map((e) => e.name)) },
+        declines: { accepts: (name: string) => name !== 'skip.me', send: (events: readonly TrackedEvent[]) => void got.push(...events.map((e) => `d:${e.name}`)) },
+      },
+    });
+    tracker.emit('keep', {});
+    tracker.emit('skip.me', {});
+    await tracker.flush();
+    assert.deepEqual(got.sort(), ['d:keep', 'keep', 'skip.me']);
+  });
+
   test('per-backend routes: include/exclude globs and per-backend processors', async () => {
     const all = new MemoryBackend();
     const nav = new MemoryBackend();
@@ -203,6 +217,50 @@ describe('Tracker lifecycle', () => {
     assert.equal(report.backends['hung']!.pending, 2);
     assert.deepEqual(tracker.stats().backends['hung']!.dropReasons, { 'shutdown-timeout': 2 });
     assert.equal(drops.filter((d) => d.reason === 'shutdown-timeout').reduce((n, d) => n + d.count, 0), 2);
+  });
+
+  test('shutdown and flush wait for a backend that removeBackend is still closing', async () => {
+    let release: () => void = () => undefined;
+    const held = new MemoryBackend();
+    let closed = 0;
+    const { tracker } = setup({
+      backends: {
+        slow: {
+          send: (events) => new Promise<void>((resolve) => (release = () => (held.send(events), resolve()))),
+          close: () => void closed++,
+        },
+      },
+    });
+    tracker.emit('a', {});
+    await sleep(20); // the batch is in flight
+    const removed = tracker.removeBackend('slow', 1000);
+    const flushed = tracker.flush(1000);
+    const shutdown = tracker.shutdown(1000);
+    setTimeout(() => release(), 30);
+    const [flushReport, shutdownReport] = await Promise.all([flushed, shutdown]);
+    assert.equal(closed, 1, 'shutdown resolves only after the removed backend is closed');
+    assert.deepEqual(held.events.map((e) => e.name), ['a']);
+    assert.equal(flushReport.complete, true);
+    assert.deepEqual(shutdownReport.backends['slow'], { pending: 0 });
+    assert.equal(await removed, true);
+  });
+
+  test('removeBackend after shutdown closes the backend once', async () => {
+    let closed = 0;
+    const { tracker } = setup({ backends: { once: { send: () => undefined, close: () => void closed++ } } });
+    const shutdown = tracker.shutdown();
+    await tracker.removeBackend('once');
+    await shutdown;
+    assert.equal(closed, 1);
+  });
+
+  test('an emit nested in another emit’s normalisation (toJSON) leaves the outer size check intact', async () => {
+    const { tracker, memory, errors } = setup({ maxEventSize: 400 });
+    const nested = { toJSON: () => (tracker.emit('inner.1', {}), tracker.emit('inner.2', {}), 'n') };
+    tracker.emit('outer', { first: { big: 'x'.repeat(300) }, nested });
+    await tracker.flush();
+    assert.deepEqual(memory.events.map((e) => e.name), ['inner.1', 'inner.2']);
+    assert.ok(errors.some((e) => /"outer" is \d+ characters/.test(e.message)));
   });
 
   test('flush emits a flush event with its report', async () => {

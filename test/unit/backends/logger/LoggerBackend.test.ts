@@ -6,7 +6,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { LoggerBackend } from '../../../../src/backends/logger/LoggerBackend.js';
 import { serializeEvent } from '../../../../src/backends/logger/serializeEvent.js';
-import { ConfigurationError } from '../../../../src/errors.js';
+import { ConfigurationError, PartialDeliveryError } from '../../../../src/errors.js';
 import type { TrackedEvent } from '../../../../src/event/TrackedEvent.js';
 import { createTracker } from '../../../../src/tracker/createTracker.js';
 
@@ -74,6 +74,20 @@ describe('LoggerBackend', () => {
     assert.deepEqual(calls[0]![0], { id: 'id-1', name: 'n.e', timestamp: '2026-11-22T01:02:03.001Z', context, data: { i: 1, s: 'q"uote\n' } });
     await new LoggerBackend({ logger, level: 'warn' }).send([event(2)]);
     assert.equal(calls.length, 1);
+  });
+
+  test('a logger that throws on one event fails that event alone (retryable), not the batch', async () => {
+    const logged: string[] = [];
+    const logger = {
+      info: (obj: object) => {
+        const { id } = obj as { id: string };
+        if (id === 'id-2') throw new Error('logger down');
+        logged.push(id);
+      },
+    };
+    await assert.rejects(new LoggerBackend({ logger }).send([event(1), event(2), event(3)]), (error: unknown) =>
+      error instanceof PartialDeliveryError && error.failures.length === 1 && error.failures[0]!.index === 1 && error.failures[0]!.retryable);
+    assert.deepEqual(logged, ['id-1', 'id-3']);
   });
 
   test('options: one destination only; the level must exist on the logger', () => {

@@ -134,6 +134,22 @@ describe('MongoBackend.send', () => {
     assert.deepEqual(fake.calls.map((c) => c.docs.map((d) => d._id)), [['id-0', 'id-1', 'id-2'], ['id-0', 'id-2']]);
   });
 
+  test('a document exactly at the limit is set aside too (the driver refuses size >= limit)', async () => {
+    const big = { ...events[1]!, data: { blob: 'x'.repeat(3_000) } };
+    const limit = BSON.calculateObjectSize({ _id: big.id, name: big.name, timestamp: big.timestamp, context: big.context, data: big.data });
+    const fake = fakeClient((docs) => {
+      // The driver's own check (bulk/unordered.js): bsonSize >= maxBsonObjectSize.
+      if (docs.some((d) => BSON.calculateObjectSize(d) >= limit)) throw new MongoInvalidArgumentError(`Document is larger than the maximum size ${limit}`);
+    });
+    const backend = new MongoBackend({ client: fake.client, indexes: false });
+    await assert.rejects(backend.send([events[0]!, big, events[2]!]), (error: unknown) => {
+      assert.ok(error instanceof PartialDeliveryError, `expected a PartialDeliveryError, got ${String(error)}`);
+      assert.deepEqual(error.failures.map((f) => [f.index, f.retryable]), [[1, false]]);
+      return true;
+    });
+    assert.deepEqual(fake.calls.map((c) => c.docs.map((d) => d._id)), [['id-0', 'id-1', 'id-2'], ['id-0', 'id-2']]);
+  });
+
   test('per-document errors after setting oversized documents aside keep their batch index', async () => {
     const limit = 2_000;
     const fake = fakeClient((docs) => {

@@ -27,4 +27,15 @@ describe('event cursors', () => {
       assert.throws(() => decodeCursor(bad), (error: unknown) => error instanceof QueryError && error.field === 'after');
     }
   });
+
+  test('a token whose instant is not a valid Date is refused (BSON would store it as 1970-01-01)', () => {
+    const forged = Buffer.from(JSON.stringify([1e300, 'x'])).toString('base64url');
+    assert.throws(() => decodeCursor(forged), (error: unknown) => error instanceof QueryError && error.field === 'after');
+  });
+
+  test('a token that is not a string is a QueryError, not a TypeError', () => {
+    for (const bad of [42, null, { $gt: '' }]) {
+      assert.throws(() => decodeCursor(bad as never), (error: unknown) => error instanceof QueryError && error.field === 'after');
+    }
+  });
 });
