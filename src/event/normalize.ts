@@ -53,7 +53,7 @@ export class Normalizer {
   object(input: unknown): JsonObject {
     this.size = 0;
     this.conversions = 0;
-    this.path.length = 0; // a strict error thrown from below leaves its path behind
+    if (this.path.length !== 0) this.path.length = 0; // a strict error thrown from below leaves its path behind
     if (input === undefined || input === null) {
       this.size = 2;
       return {};
