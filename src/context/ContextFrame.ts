@@ -61,5 +61,6 @@ export function createFrame(name: string, own: JsonObject, ownSize: number, pare
   const outermost = parent === undefined || parent.merged === EMPTY_CONTEXT;
   const merged = outermost ? own : mergeContext(parent.merged, own);
   const size = outermost ? ownSize : parent.size + ownSize;
-  return Object.freeze({ name, own, ownSize, merged, size, parent });
+  // The frame object itself is internal and typed readonly; freezing it would cost every request.
+  return { name, own, ownSize, merged, size, parent };
 }
