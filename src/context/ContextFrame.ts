@@ -1,3 +1,4 @@
+import { freezableCopy } from '../event/normalize.js';
 import type { JsonObject, JsonValue } from '../event/TrackedEvent.js';
 
 /**
@@ -45,11 +46,14 @@ function deepFreeze<T extends JsonValue>(value: T): T {
  * `top` does not touch are shared with `base`, not copied.
  */
 export function mergeContext(base: Readonly<JsonObject>, top: Readonly<JsonObject>): Readonly<JsonObject> {
-  const out: JsonObject = { ...base };
+  const out: JsonObject = freezableCopy(base);
   for (const key of Object.keys(top)) {
     const next = top[key]!;
-    const prev = out[key];
-    out[key] = isPlainObject(prev) && isPlainObject(next) ? (mergeContext(prev, next) as JsonObject) : deepFreeze(next);
+    const prev = Object.hasOwn(out, key) ? out[key] : undefined;
+    const value = isPlainObject(prev) && isPlainObject(next) ? (mergeContext(prev, next) as JsonObject) : deepFreeze(next);
+    // An own `__proto__` key is data: assigning it would set the prototype instead.
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
   }
   return Object.freeze(out);
 }

@@ -5,84 +5,88 @@ import { v7 } from 'uuid';
 // 20-piece string rope per id (~2.5 µs on a busy machine, and the ropes, kept
 // alive by queued events, dominated garbage collection). Here uuid still lays
 // out every id's bytes, but:
-// - random bytes come from a pool filled 16 KiB at a time;
+// - random bytes come from a pool filled 16 KiB at a time, handed to uuid as
+//   ready-made 16-byte views (no copying);
 // - the millisecond/sequence state is kept here exactly as uuid keeps it
 //   (monotonic within a millisecond), so we can lay out several ids at once;
-// - hex digits are written into one ASCII buffer and decoded as one flat
-//   string per block of ids; each id is a 36-character slice of it.
+// - hex digits are written two at a time into one ASCII buffer, decoded as one
+//   flat string per block of ids; each id is a 36-character slice of it.
 // Under load ids are made in blocks (up to 32) for the current millisecond;
 // the block size adapts so an idle emitter makes one id at a time.
 
-const pool = new Uint8Array(16 * 1024);
-let poolOffset = pool.length;
-const random = new Uint8Array(16);
+const POOL_IDS = 1024;
+const pool = new Uint8Array(16 * POOL_IDS);
+/** One 16-byte view per id of the pool (uuid reads bytes 6..15 of the one it is given). */
+const randoms = Array.from({ length: POOL_IDS }, (_, i) => pool.subarray(i * 16, i * 16 + 16));
+let poolNext = POOL_IDS;
 
-function nextRandom(): Uint8Array {
-  if (poolOffset === pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  // uuid reads bytes 6..15 of the array it is given.
-  for (let i = 6; i < 16; i++) random[i] = pool[poolOffset + i]!;
-  poolOffset += 16;
-  return random;
-}
-
-const HEX_PAIRS = new Uint8Array(512);
+/** The two ASCII hex digits of each byte value: the first in the low 8 bits, the second in the high. */
+const HEX_PAIRS = new Uint16Array(256);
 for (let i = 0; i < 256; i++) {
-  const pair = (i + 0x100).toString(16).slice(1);
-  HEX_PAIRS[i * 2] = pair.charCodeAt(0);
-  HEX_PAIRS[i * 2 + 1] = pair.charCodeAt(1);
+  const digits = (i + 0x100).toString(16).slice(1);
+  HEX_PAIRS[i] = digits.charCodeAt(0) | (digits.charCodeAt(1) << 8);
 }
-/** Where byte i of an id goes in `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`. */
-const POSITIONS = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 const ID_LENGTH = 36;
 const MAX_BLOCK = 32;
 const text = Buffer.alloc(ID_LENGTH * MAX_BLOCK, 0x2d); // '-' wherever no digit is written
 const bytes = new Uint8Array(16);
-const options: { msecs: number; seq: number; random: Uint8Array } = { msecs: 0, seq: 0, random };
+const options: { msecs: number; seq: number; random: Uint8Array } = { msecs: 0, seq: 0, random: randoms[0]! };
 
-let lastMs = -Infinity;
-let seq = 0;
-/** The millisecond written in slot 0 of the current block. */
-let blockMsecs = -1;
+/** Everything that changes from id to id, in one object (cheaper to reach than module-level `let`s). */
+const state = {
+  lastMs: -Infinity,
+  seq: 0,
+  /** The current block of ids, and which millisecond it was made for. */
+  block: '',
+  blockMs: -Infinity,
+  blockNext: 0,
+  blockCount: 0,
+  blockSize: 1,
+};
+
+function writeHex(at: number, byte: number): void {
+  const pair = HEX_PAIRS[byte]!;
+  text[at] = pair & 0xff;
+  text[at + 1] = pair >>> 8;
+}
 
 /** Lays out the next id of millisecond `now` (uuid's v7 state machine) at slot `slot` of `text`. */
 function writeNext(now: number, slot: number): void {
-  nextRandom();
-  if (now > lastMs) {
+  if (poolNext === POOL_IDS) {
+    randomFillSync(pool);
+    poolNext = 0;
+  }
+  const random = randoms[poolNext++]!;
+  if (now > state.lastMs) {
     // As uuid's updateV7State: a random 31-bit start leaves room to count up.
-    seq = ((random[6]! << 23) | (random[7]! << 16) | (random[8]! << 8) | random[9]!) >>> 0;
-    lastMs = now;
+    state.seq = ((random[6]! << 23) | (random[7]! << 16) | (random[8]! << 8) | random[9]!) >>> 0;
+    state.lastMs = now;
   } else {
-    seq = (seq + 1) >>> 0;
-    if (seq === 0) lastMs++;
+    state.seq = (state.seq + 1) >>> 0;
+    if (state.seq === 0) state.lastMs++;
   }
-  options.msecs = lastMs;
-  options.seq = seq;
+  options.msecs = state.lastMs;
+  options.seq = state.seq;
+  options.random = random;
   v7(options, bytes);
-  const base = slot * ID_LENGTH;
-  let first = 0;
-  if (slot > 0 && options.msecs === blockMsecs) {
-    // Same millisecond as slot 0: its first 13 characters (`xxxxxxxx-xxxx`) are this id's too.
-    text.copyWithin(base, 0, 13);
-    first = 6;
-  } else if (slot === 0) {
-    blockMsecs = options.msecs;
-  }
-  for (let i = first; i < 16; i++) {
-    const at = base + POSITIONS[i]!;
-    const pair = bytes[i]! * 2;
-    text[at] = HEX_PAIRS[pair]!;
-    text[at + 1] = HEX_PAIRS[pair + 1]!;
-  }
+  const at = slot * ID_LENGTH;
+  writeHex(at, bytes[0]!);
+  writeHex(at + 2, bytes[1]!);
+  writeHex(at + 4, bytes[2]!);
+  writeHex(at + 6, bytes[3]!);
+  writeHex(at + 9, bytes[4]!);
+  writeHex(at + 11, bytes[5]!);
+  writeHex(at + 14, bytes[6]!);
+  writeHex(at + 16, bytes[7]!);
+  writeHex(at + 19, bytes[8]!);
+  writeHex(at + 21, bytes[9]!);
+  writeHex(at + 24, bytes[10]!);
+  writeHex(at + 26, bytes[11]!);
+  writeHex(at + 28, bytes[12]!);
+  writeHex(at + 30, bytes[13]!);
+  writeHex(at + 32, bytes[14]!);
+  writeHex(at + 34, bytes[15]!);
 }
-
-let block = '';
-let blockMs = -Infinity;
-let blockNext = 0;
-let blockCount = 0;
-let blockSize = 1;
 
 /**
  * A new UUID v7 (RFC 9562): 48-bit Unix milliseconds, then a 32-bit sequence
@@ -90,16 +94,18 @@ let blockSize = 1;
  * emit order within one process), then random bits.
  */
 export function newEventId(now: number = Date.now()): string {
-  if (now === blockMs && blockNext < blockCount) {
-    const start = blockNext++ * ID_LENGTH;
-    return block.substring(start, start + ID_LENGTH);
+  const s = state;
+  if (now === s.blockMs && s.blockNext < s.blockCount) {
+    const start = s.blockNext++ * ID_LENGTH;
+    return s.block.substring(start, start + ID_LENGTH);
   }
-  if (now === blockMs) blockSize = Math.min(MAX_BLOCK, blockSize * 2); // used up within its millisecond: busy
-  else if (blockNext < blockCount) blockSize = Math.max(1, blockSize >> 1); // left unused: quieter
-  for (let slot = 0; slot < blockSize; slot++) writeNext(now, slot);
-  block = text.toString('latin1', 0, blockSize * ID_LENGTH);
-  blockMs = now;
-  blockCount = blockSize;
-  blockNext = 1;
-  return blockSize === 1 ? block : block.substring(0, ID_LENGTH);
+  if (now === s.blockMs) s.blockSize = Math.min(MAX_BLOCK, s.blockSize * 2); // used up within its millisecond: busy
+  else if (s.blockNext < s.blockCount) s.blockSize = Math.max(1, s.blockSize >> 1); // left unused: quieter
+  const size = s.blockSize;
+  for (let slot = 0; slot < size; slot++) writeNext(now, slot);
+  s.block = text.toString('latin1', 0, size * ID_LENGTH);
+  s.blockMs = now;
+  s.blockCount = size;
+  s.blockNext = 1;
+  return size === 1 ? s.block : s.block.substring(0, ID_LENGTH);
 }

@@ -11,6 +11,17 @@ function numberSize(n: number): number {
 }
 
 /**
+ * A shallow copy of `v` that V8 freezes cheaply. `Object.freeze` of a spread
+ * copy (`{ ...v }`) costs about ten times the copy itself (the copy's hidden
+ * class has no transition to a frozen one to share), while an object built
+ * key by key from `{}` freezes in a few nanoseconds. An own `__proto__` key
+ * stays a data property (spread, the rare slow case).
+ */
+export function freezableCopy<T extends object>(v: T): T {
+  return Object.hasOwn(v, '__proto__') ? { ...v } : Object.assign({}, v);
+}
+
+/**
  * Copies a value into plain JSON, one walk, and tallies its JSON size on the
  * way. The rules, applied at any depth:
  *
@@ -46,11 +57,18 @@ export class Normalizer {
   conversions = 0;
   private readonly seen: object[] = [];
   private readonly path: string[] = [];
+  /** Whether the current call copies objects for freezing (see {@link freezableCopy}). */
+  private freezing = false;
 
   constructor(private readonly strict: boolean) {}
 
-  /** Normalises `input` into a fresh JSON object; non-objects are wrapped as `{ value }`. */
-  object(input: unknown): JsonObject {
+  /**
+   * Normalises `input` into a fresh JSON object; non-objects are wrapped as
+   * `{ value }`. With `forFreezing`, objects are copied so that freezing the
+   * result is cheap (a context frame); without, as fast as possible (data).
+   */
+  object(input: unknown, forFreezing = false): JsonObject {
+    this.freezing = forFreezing;
     this.size = 0;
     this.conversions = 0;
     if (this.path.length !== 0) this.path.length = 0; // a strict error thrown from below leaves its path behind
@@ -177,9 +195,9 @@ export class Normalizer {
   }
 
   private plain(v: Record<string, unknown>, depth: number): JsonObject {
-    // Spread then fix up in place: a native copy plus one pass over the keys is
-    // three times faster than rebuilding the object key by key.
-    const out = { ...v };
+    // Copy natively then fix up in place: three times faster than rebuilding
+    // the object key by key. Spread is the fastest copy, unless it is frozen next.
+    const out = this.freezing ? freezableCopy(v) : { ...v };
     let size = 2;
     for (const key in out) {
       const item = out[key];

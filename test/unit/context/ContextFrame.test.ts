@@ -24,3 +24,12 @@ test('createFrame chains frames, merges once, and bounds the merged JSON size fr
   assert.ok(inner.size >= JSON.stringify(inner.merged).length);
   assert.ok(Object.isFrozen(inner.merged) && Object.isFrozen(outerOwn.org));
 });
+
+test('mergeContext keeps own __proto__ keys as data on both sides, never as prototypes', () => {
+  const base = JSON.parse('{"__proto__": {"a": 1}, "x": 1}') as JsonObject;
+  const top = JSON.parse('{"__proto__": {"b": 2}, "toString": {"c": 3}}') as JsonObject;
+  const merged = mergeContext(base, top);
+  assert.equal(Object.getPrototypeOf(merged), Object.prototype);
+  assert.deepEqual(Object.keys(merged).sort(), ['__proto__', 'toString', 'x']);
+  assert.deepEqual(JSON.parse(JSON.stringify(merged)), JSON.parse('{"__proto__": {"a": 1, "b": 2}, "x": 1, "toString": {"c": 3}}'));
+});

@@ -110,6 +110,19 @@ describe('Normalizer rules', () => {
     assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
   });
 
+  test('copies made for freezing hold the same JSON, own __proto__ keys included', () => {
+    const input = JSON.parse('{"__proto__": {"polluted": true}, "ok": 1, "nested": {"d": [1, {"e": null}]}}') as object;
+    const normalizer = new Normalizer(false);
+    const plain = normalizer.object(input);
+    const plainSize = normalizer.size;
+    const forFreezing = normalizer.object(input, true);
+    assert.deepEqual(forFreezing, plain);
+    assert.equal(normalizer.size, plainSize);
+    assert.deepEqual(Object.keys(forFreezing).sort(), ['__proto__', 'nested', 'ok']);
+    assert.equal(Object.getPrototypeOf(forFreezing), Object.prototype);
+    assert.notEqual(forFreezing['nested'], (input as Record<string, unknown>)['nested']);
+  });
+
   test('non-object data is wrapped as { value }', () => {
     assert.deepEqual(new Normalizer(false).object('text'), { value: 'text' });
     assert.deepEqual(new Normalizer(false).object([1, 2]), { value: [1, 2] });
