@@ -25,10 +25,10 @@ import { fileURLToPath } from 'node:url';
 import { createTracker, wrapHttpHandler } from '../src/index.js';
 import { runBench } from './harness.js';
 
-const WARMUP = 2_000;
-const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 12_000);
+const WARMUP = 5_000;
+const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 40_000);
 const CONCURRENCY = 32;
-const TIME_LIMIT_MS = Number(process.env['BENCH_TIME_LIMIT_MS'] ?? 8_000);
+const TIME_LIMIT_MS = Number(process.env['BENCH_TIME_LIMIT_MS'] ?? 20_000);
 const WALL_CLOCK = process.env['BENCH_CLOCK'] === 'wall';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

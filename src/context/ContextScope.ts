@@ -1,3 +1,4 @@
+import { flatJsonSize } from '../event/normalize.js';
 import type { JsonObject } from '../event/TrackedEvent.js';
 import { type EmitterLike, bindEmitter } from './bindEmitter.js';
 import { type ContextFrame, createFrame, EMPTY_CONTEXT } from './ContextFrame.js';
@@ -24,6 +25,17 @@ export class ContextScope {
   run<R>(name: string, ctx: unknown, fn: () => R): R {
     const { value, size } = this.normalize(ctx);
     return this.store.run(createFrame(name, value, size, this.store.current()), fn);
+  }
+
+  /**
+   * `run` for a context the caller built from strings and finite numbers and
+   * froze (see {@link flatJsonSize}): used as it is, no copy. Any other object
+   * goes the way of `run`.
+   */
+  runFlat<R>(name: string, ctx: Readonly<Record<string, string | number>>, fn: () => R): R {
+    const size = flatJsonSize(ctx);
+    if (size === undefined) return this.run(name, ctx, fn);
+    return this.store.run(createFrame(name, ctx as JsonObject, size, this.store.current()), fn);
   }
 
   enter(name: string, ctx: unknown): void {

@@ -21,7 +21,10 @@ export interface TrackedEvent {
   readonly id: string;
   /** The event name, e.g. `navigation.request`. */
   readonly name: string;
-  /** When the event was emitted (UTC; ISO-8601 in JSON). */
+  /**
+   * When the event was emitted (UTC; ISO-8601 in JSON). Events stamped in the
+   * same millisecond share one `Date` (read-only, as the rest of the event).
+   */
   readonly timestamp: Date;
   /** The merged context active when the event was emitted. */
   readonly context: Readonly<JsonObject>;

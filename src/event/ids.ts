@@ -5,8 +5,9 @@ import { v7 } from 'uuid';
 // 20-piece string rope per id (~2.5 µs on a busy machine, and the ropes, kept
 // alive by queued events, dominated garbage collection). Here uuid still lays
 // out every id's bytes, but:
-// - random bytes come from a pool filled 16 KiB at a time, handed to uuid as
-//   ready-made 16-byte views (no copying);
+// - random bytes come from a pool filled 10 KiB at a time, handed to uuid as
+//   ready-made views (no copying); uuid reads only bytes 6..15 of the 16 it is
+//   given, so consecutive views overlap by 6 bytes and each id uses 10 fresh ones;
 // - the millisecond/sequence state is kept here exactly as uuid keeps it
 //   (monotonic within a millisecond), so we can lay out several ids at once;
 // - hex digits are written two at a time into one ASCII buffer, decoded as one
@@ -15,9 +16,10 @@ import { v7 } from 'uuid';
 // the block size adapts so an idle emitter makes one id at a time.
 
 const POOL_IDS = 1024;
-const pool = new Uint8Array(16 * POOL_IDS);
-/** One 16-byte view per id of the pool (uuid reads bytes 6..15 of the one it is given). */
-const randoms = Array.from({ length: POOL_IDS }, (_, i) => pool.subarray(i * 16, i * 16 + 16));
+const RANDOM_BYTES = 10;
+const pool = new Uint8Array(6 + RANDOM_BYTES * POOL_IDS);
+/** Id i's 16-byte view of the pool: its bytes 6..15 (the ones uuid reads) are its own. */
+const randoms = Array.from({ length: POOL_IDS }, (_, i) => pool.subarray(i * RANDOM_BYTES, i * RANDOM_BYTES + 16));
 let poolNext = POOL_IDS;
 
 /** The two ASCII hex digits of each byte value: the first in the low 8 bits, the second in the high. */

@@ -22,6 +22,24 @@ export function freezableCopy<T extends object>(v: T): T {
 }
 
 /**
+ * The JSON size of `v` when it is frozen and holds only strings and finite
+ * numbers (own enumerable keys, plain prototype): such an object can serve as
+ * a context as it is, with nothing to copy or convert. `undefined` for any
+ * other value.
+ */
+export function flatJsonSize(v: object): number | undefined {
+  if (!Object.isFrozen(v) || Object.getPrototypeOf(v) !== Object.prototype) return undefined;
+  let size = 2;
+  for (const key in v) {
+    const item = (v as Record<string, unknown>)[key];
+    if (typeof item === 'string') size += key.length + item.length + 6;
+    else if (typeof item === 'number' && Number.isFinite(item)) size += key.length + 4 + numberSize(item);
+    else return undefined;
+  }
+  return size;
+}
+
+/**
  * Copies a value into plain JSON, one walk, and tallies its JSON size on the
  * way. The rules, applied at any depth:
  *

@@ -11,6 +11,12 @@ export interface RequestTracker {
   emit(name: string, data?: JsonObject): void;
   /** Runs `fn` inside a context frame named `name` and returns its result (see `Tracker.context`). */
   context<R>(name: string, context: JsonObject, fn: () => R): R;
+  /**
+   * `context` for a context built from strings and finite numbers and frozen,
+   * which the tracker may then keep without copying it; used when present.
+   * @internal
+   */
+  contextFlat?<R>(name: string, context: Readonly<Record<string, string | number>>, fn: () => R): R;
   /** Wraps `fn` to run in the context active now (see `Tracker.bind`); used when present. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   bind?<F extends (...args: any[]) => any>(fn: F): F;

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JsonObject } from '../event/TrackedEvent.js';
 import type { RequestTrackingOptions } from './options.js';
-import { extractRequestContext, pathOf } from './requestContext.js';
+import { extractRequestContext, pathOf, type RequestContext } from './requestContext.js';
 import { watchResponse, type RouteReader } from './requestEvent.js';
 import type { RequestTracker } from './RequestTracker.js';
 import { resolveRequestTracking, type ResolvedRequestTracking } from './resolveOptions.js';
@@ -45,7 +44,7 @@ export class RequestTracking<Req> {
       if (skipped) return next(false);
     }
 
-    let context: JsonObject;
+    let context: Readonly<RequestContext>;
     try {
       context = extractRequestContext(raw, path, source, options);
     } catch (error) {
@@ -54,7 +53,8 @@ export class RequestTracking<Req> {
     }
     let entered = false;
     try {
-      return this.tracker.context(options.contextName, context, () => {
+      const tracker = this.tracker;
+      const inside = (): R => {
         entered = true;
         if (options.event !== undefined) {
           try {
@@ -64,7 +64,10 @@ export class RequestTracking<Req> {
           }
         }
         return next(true);
-      });
+      };
+      return tracker.contextFlat === undefined
+        ? tracker.context(options.contextName, context, inside)
+        : tracker.contextFlat(options.contextName, context, inside);
     } catch (error) {
       if (entered) throw error; // thrown by the app's own code: not ours to swallow
       options.report('context', error);

@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import type { JsonObject } from '../event/TrackedEvent.js';
 import { normalizeAddress, resolveClientIp } from './clientIp.js';
 import { resolveRequestId } from './requestId.js';
 import type { ResolvedRequestTracking } from './resolveOptions.js';
 import { readCookie } from './sessionHash.js';
+
+/** A request context: strings and finite numbers only. */
+export type RequestContext = Record<string, string | number>;
 
 /** `value` cut to at most `max` characters. */
 export function cap(value: string, max: number): string {
@@ -26,17 +28,18 @@ export function pathOf(url: string): string {
  * `path` is the path without query string (as sent, before any framework
  * rewrites it); `source` is the framework's request object, handed to the
  * callbacks. Never throws: a failing callback is reported and its field left
- * out.
+ * out. The context holds only strings and finite numbers and is frozen, so the
+ * tracker can keep it without copying it.
  */
 export function extractRequestContext<Req>(
   raw: IncomingMessage,
   path: string,
   source: Req,
   options: ResolvedRequestTracking<Req>,
-): JsonObject {
+): Readonly<RequestContext> {
   const max = options.maxValueLength;
   const headers = raw.headers;
-  const context: JsonObject = { method: raw.method ?? 'GET', path: cap(path, max) };
+  const context: RequestContext = { method: raw.method ?? 'GET', path: cap(path, max) };
 
   const host = header(headers.host);
   if (host !== undefined) context['host'] = cap(host, max);
@@ -83,5 +86,5 @@ export function extractRequestContext<Req>(
     }
     if (typeof session === 'string' && session !== '') context['session_hash'] = options.hashSession(session);
   }
-  return context;
+  return Object.freeze(context);
 }

@@ -60,6 +60,8 @@ export class Tracker<E extends EventMap = NoEvents> {
   private lastValidName: string | undefined;
   private readonly validNames = new Set<string>();
   private closing: Promise<FlushReport> | undefined;
+  /** The timestamp of the last event stamped now (see `emit`). */
+  private lastTimestamp = new Date(Number.NaN);
 
   constructor(options: TrackerOptions & { catalog?: EventCatalog<E> } = {}) {
     this.options = resolveTrackerOptions(options);
@@ -108,10 +110,14 @@ export class Tracker<E extends EventMap = NoEvents> {
         return this.reject('oversized', name, `event "${name}" is ${size} characters of JSON (maxEventSize is ${this.options.maxEventSize})`);
       }
       if (this.catalogInstance !== undefined && !this.checkCatalog(name, payload)) return;
-      // One clock read serves both: `new Date()` is cheaper than `Date.now()` plus `new Date(now)`.
-      let timestamp = new Date();
-      const now = timestamp.getTime();
+      const now = Date.now();
+      let timestamp: Date;
       if (options?.timestamp !== undefined) timestamp = new Date(this.timestampOf(options.timestamp, now));
+      else {
+        // Events of the same millisecond share their timestamp: a Date costs far more to make than to read.
+        timestamp = this.lastTimestamp;
+        if (timestamp.getTime() !== now) this.lastTimestamp = timestamp = new Date(now);
+      }
       const event: TrackedEvent = { id: newEventId(now), name, timestamp, context: frame?.merged ?? EMPTY_CONTEXT, data: payload };
       this.route(event);
     } catch (error) {
@@ -183,6 +189,17 @@ export class Tracker<E extends EventMap = NoEvents> {
   /** Runs `fn` inside a context frame `name` adding `ctx`; returns what `fn` returns (a promise for async `fn`). */
   context<R>(name: string, ctx: Record<string, unknown> | undefined, fn: () => R): R {
     return this.contexts.run(name, ctx, fn);
+  }
+
+  /**
+   * `context` for integrations that build the context themselves: when `ctx`
+   * is frozen and holds only strings and finite numbers it is used as it is,
+   * without the copy `context` makes (a request context, every request);
+   * anything else is copied as by `context`.
+   * @internal
+   */
+  contextFlat<R>(name: string, ctx: Readonly<Record<string, string | number>>, fn: () => R): R {
+    return this.contexts.runFlat(name, ctx, fn);
   }
 
   /** Enters a context frame for the rest of the current execution (prefer {@link Tracker.context}). */

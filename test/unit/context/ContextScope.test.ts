@@ -183,3 +183,45 @@ describe('context propagation', () => {
     }
   });
 });
+
+describe('contexts built by integrations (contextFlat)', () => {
+  test('a frozen object of strings and finite numbers is kept as it is, its size counted', async () => {
+    const { tracker, memory } = setup();
+    const ctx = Object.freeze({ method: 'GET', path: '/a', user_id: 7 });
+    tracker.contextFlat('request', ctx, () => {
+      assert.equal(tracker.resolveContext(), ctx);
+      tracker.emit('page.view', { n: 1 });
+    });
+    await tracker.flush();
+    assert.equal(memory.events[0]!.context, ctx);
+    assert.equal(tracker.stats().converted, 0);
+  });
+
+  test('anything else is copied and normalised as by context()', async () => {
+    const { tracker, memory } = setup();
+    const notFrozen = { method: 'GET' };
+    const nested = Object.freeze({ org: Object.freeze({ id: 'o' }) });
+    const odd = Object.freeze({ n: Number.NaN, when: new Date(0) }) as unknown as Record<string, number>;
+    for (const ctx of [notFrozen, nested, odd]) tracker.contextFlat('request', ctx as Record<string, string>, () => tracker.emit('page.view'));
+    notFrozen.method = 'POST';
+    await tracker.flush();
+    const [first, second, third] = memory.events;
+    assert.notEqual(first!.context, notFrozen);
+    assert.deepEqual(first!.context, { method: 'GET' });
+    assert.ok(Object.isFrozen(first!.context));
+    assert.notEqual(second!.context, nested);
+    assert.deepEqual(second!.context, { org: { id: 'o' } });
+    assert.deepEqual(third!.context, { n: null, when: '1970-01-01T00:00:00.000Z' });
+  });
+
+  test('the size of a kept context counts towards maxEventSize', async () => {
+    const memory = new MemoryBackend();
+    const tracker = createTracker({ backends: { memory }, maxEventSize: 400 });
+    trackers.push(tracker);
+    tracker.contextFlat('request', Object.freeze({ big: 'x'.repeat(400) }), () => tracker.emit('page.view'));
+    tracker.contextFlat('request', Object.freeze({ small: 'x' }), () => tracker.emit('page.view'));
+    await tracker.flush();
+    assert.equal(memory.events.length, 1);
+    assert.equal(tracker.stats().dropped.oversized, 1);
+  });
+});

@@ -25,3 +25,16 @@ test('a clock that goes backwards still gives increasing ids', () => {
   const earlier = newEventId(Date.now());
   assert.ok(later < earlier);
 });
+
+test('every id gets random bits of its own, across refills of the random pool', () => {
+  const base = Date.UTC(2200, 0, 1); // later than any millisecond used before, so each one below is new
+  const tails = new Set<string>();
+  const seeds = new Set<string>();
+  for (let i = 0; i < 3000; i++) {
+    const id = newEventId(base + i); // a new millisecond each: the sequence is seeded afresh
+    tails.add(id.slice(-12)); // bytes 10..15: random
+    seeds.add(id.slice(14, 23)); // version, sequence: seeded from random bits each millisecond
+  }
+  assert.equal(tails.size, 3000);
+  assert.ok(seeds.size > 2990, `${seeds.size} distinct sequence seeds`);
+});

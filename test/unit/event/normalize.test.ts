@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ValidationError } from '../../../src/errors.js';
-import { MAX_DEPTH, Normalizer } from '../../../src/event/normalize.js';
+import { flatJsonSize, MAX_DEPTH, Normalizer } from '../../../src/event/normalize.js';
 
 class WithToJSON {
   constructor(private readonly v: number) {}
@@ -177,5 +177,25 @@ describe('Normalizer strict', () => {
 
   test('accepts plain JSON and omits undefined properties without throwing', () => {
     assert.deepEqual(new Normalizer(true).object({ a: 1, b: undefined, c: [true, null] }), { a: 1, c: [true, null] });
+  });
+});
+
+describe('flatJsonSize', () => {
+  test('the JSON size of a frozen object of strings and finite numbers', () => {
+    const flat = Object.freeze({ method: 'GET', path: '/é', n: 42, big: 1234567, neg: -1.5 });
+    const size = flatJsonSize(flat)!;
+    const json = JSON.stringify(flat).length;
+    assert.ok(size >= json && size <= json + 8, `${size} vs ${json}`);
+    assert.equal(flatJsonSize(Object.freeze({})), 2);
+  });
+
+  test('undefined for anything that is not frozen flat JSON', () => {
+    assert.equal(flatJsonSize({ a: 'x' }), undefined);
+    assert.equal(flatJsonSize(Object.freeze({ a: Object.freeze({}) })), undefined);
+    assert.equal(flatJsonSize(Object.freeze({ a: Number.NaN })), undefined);
+    assert.equal(flatJsonSize(Object.freeze({ a: true })), undefined);
+    assert.equal(flatJsonSize(Object.freeze({ a: undefined })), undefined);
+    assert.equal(flatJsonSize(Object.freeze(Object.assign(Object.create(null) as object, { a: 'x' }))), undefined);
+    assert.equal(flatJsonSize(Object.freeze(['a'])), undefined);
   });
 });

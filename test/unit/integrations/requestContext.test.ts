@@ -6,6 +6,7 @@ import type { RequestTrackingOptions } from '../../../src/integrations/options.j
 import { resolveRequestTracking } from '../../../src/integrations/resolveOptions.js';
 import type { RequestTracker } from '../../../src/integrations/RequestTracker.js';
 import { MiddlewareError } from '../../../src/errors.js';
+import { flatJsonSize } from '../../../src/event/normalize.js';
 import { fakeRequest } from './fixtures.js';
 
 const SECRET = 'an-hmac-secret-for-the-tests-123';
@@ -33,6 +34,14 @@ describe('extractRequestContext', () => {
       accept_language: 'fr-CH',
       request_id: 'req-1',
     });
+  });
+
+  it('is frozen flat JSON, so the tracker keeps it without a copy', () => {
+    const ctx = extract(fakeRequest({ url: '/' }), {}, { userId: () => 12 });
+    assert.ok(Object.isFrozen(ctx));
+    const size = flatJsonSize(ctx);
+    const json = JSON.stringify(ctx).length;
+    assert.ok(size !== undefined && size >= json && size <= json + 4, `${size} vs ${json}`);
   });
 
   it('leaves unknown fields out and generates a request id', () => {

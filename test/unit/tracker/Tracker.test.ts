@@ -42,6 +42,30 @@ describe('Tracker.emit', () => {
     assert.equal(at!.timestamp.toISOString(), '2020-01-01T00:00:00.000Z');
   });
 
+  test('each timestamp is the millisecond of its own emit (events of one millisecond share theirs)', async () => {
+    const { tracker, memory } = setup();
+    const stamps: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 200; i++) {
+        stamps.push(Date.now());
+        tracker.emit('tick');
+        stamps.push(Date.now());
+      }
+      await sleep(2);
+    }
+    tracker.emit('at', {}, { timestamp: 0 });
+    await tracker.flush();
+    const ticks = memory.events.slice(0, -1);
+    ticks.forEach((event, i) => {
+      const ms = event.timestamp.getTime();
+      assert.ok(ms >= stamps[2 * i]! && ms <= stamps[2 * i + 1]!, `event ${i}: ${ms} outside [${stamps[2 * i]}, ${stamps[2 * i + 1]}]`);
+      const previous = ticks[i - 1]?.timestamp;
+      if (previous !== undefined) assert.equal(previous === event.timestamp, previous.getTime() === ms);
+    });
+    assert.ok(new Set(ticks.map((e) => e.timestamp.getTime())).size >= 10, 'spans several milliseconds');
+    assert.equal(memory.events.at(-1)!.timestamp.getTime(), 0);
+  });
+
   test('ids are unique and increase in emit order', async () => {
     const { tracker, memory } = setup();
     for (let i = 0; i < 5000; i++) tracker.emit('n', { i });
