@@ -10,8 +10,13 @@
 // with w=0, unacknowledged: no way to know when, or whether, an event is
 // stored, and FerretDB 1.x even answers such writes, desynchronising the
 // connection; so the peer uses acknowledged writes, like eventtrack.)
+//
+// A second peer is the ceiling of the server: the same documents written by
+// hand with the driver alone, unordered insertMany of 500 with two batches in
+// flight (the backend's batching), no tracker. The ratio against it shows how
+// much of what the server can take the backend delivers.
 import { MongoClient } from 'mongodb';
-import { createTracker, MongoBackend } from '../src/index.js';
+import { createTracker, MongoBackend, newEventId } from '../src/index.js';
 import { startFerretDB } from '../test/support/servers.js';
 import { runBench } from './harness.js';
 
@@ -45,11 +50,32 @@ async function insertOnePerEvent(count: number) {
   return { ops: count, ms };
 }
 
+async function insertManyByHand(count: number) {
+  const { events, done } = await freshCollection();
+  const started = performance.now();
+  let next = 0;
+  const writer = async () => {
+    while (next < count) {
+      const docs = [];
+      for (; docs.length < 500 && next < count; next++) {
+        docs.push({ _id: newEventId() as never, name: 'navigation.request', timestamp: new Date(), context, data: payload(next) });
+      }
+      await events.insertMany(docs, { ordered: false });
+    }
+  };
+  await Promise.all([writer(), writer()]);
+  const ms = performance.now() - started;
+  const stored = await events.countDocuments();
+  await done();
+  if (stored !== count) throw new Error(`stored ${stored} of ${count}`);
+  return { ops: count, ms };
+}
+
 await runBench({
   title: 'MongoDB: events stored per second',
   file: import.meta.url,
   subject: 'eventtrack MongoBackend',
-  peers: ['insertOne per event'],
+  peers: ['insertOne per event', 'insertMany by hand'],
   goals: { 'insertOne per event': 20 },
   runs: Number(process.env['BENCH_RUNS'] ?? 3),
   setup: async () => {
@@ -78,5 +104,6 @@ await runBench({
       return { ops: count, ms };
     },
     'insertOne per event': () => insertOnePerEvent(2_000),
+    'insertMany by hand': () => insertManyByHand(20_000),
   },
 });
