@@ -13,7 +13,7 @@ export {
 export type { EventFailure } from './errors.js';
 
 // ── events
-export type { TrackedEvent, JsonValue, JsonObject, JsonPrimitive } from './event/TrackedEvent.js';
+export type { TrackedEvent, JsonValue, JsonObject, JsonPrimitive, FlatContext } from './event/TrackedEvent.js';
 
 // ── backends (core)
 export { toBackend } from './backends/Backend.js';

@@ -1,5 +1,5 @@
 import { flatJsonSize } from '../event/normalize.js';
-import type { JsonObject } from '../event/TrackedEvent.js';
+import type { FlatContext, JsonObject } from '../event/TrackedEvent.js';
 import { type EmitterLike, bindEmitter } from './bindEmitter.js';
 import { type ContextFrame, createFrame, EMPTY_CONTEXT } from './ContextFrame.js';
 import type { ContextStore } from './ContextStore.js';
@@ -32,7 +32,7 @@ export class ContextScope {
    * froze (see {@link flatJsonSize}): used as it is, no copy. Any other object
    * goes the way of `run`.
    */
-  runFlat<R>(name: string, ctx: Readonly<Record<string, string | number>>, fn: () => R): R {
+  runFlat<R>(name: string, ctx: FlatContext, fn: () => R): R {
     const size = flatJsonSize(ctx);
     if (size === undefined) return this.run(name, ctx, fn);
     return this.store.run(createFrame(name, ctx as JsonObject, size, this.store.current()), fn);

@@ -10,6 +10,12 @@ export interface JsonObject {
 }
 
 /**
+ * A context an integration builds itself: strings and finite numbers only.
+ * Frozen, the tracker keeps it as it is (see `Tracker.contextFlat`).
+ */
+export type FlatContext = Readonly<Record<string, string | number>>;
+
+/**
  * The structured event every backend receives.
  *
  * Events are immutable once built: `context` is a frozen snapshot shared by

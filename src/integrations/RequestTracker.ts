@@ -1,4 +1,4 @@
-import type { JsonObject } from '../event/TrackedEvent.js';
+import type { FlatContext, JsonObject } from '../event/TrackedEvent.js';
 
 /**
  * What the request integrations need from a tracker: `emit` and the scoped
@@ -16,7 +16,7 @@ export interface RequestTracker {
    * which the tracker may then keep without copying it; used when present.
    * @internal
    */
-  contextFlat?<R>(name: string, context: Readonly<Record<string, string | number>>, fn: () => R): R;
+  contextFlat?<R>(name: string, context: FlatContext, fn: () => R): R;
   /** Wraps `fn` to run in the context active now (see `Tracker.bind`); used when present. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   bind?<F extends (...args: any[]) => any>(fn: F): F;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestTrackingOptions } from './options.js';
-import { extractRequestContext, pathOf, type RequestContext } from './requestContext.js';
+import type { FlatContext } from '../event/TrackedEvent.js';
+import { extractRequestContext, pathOf } from './requestContext.js';
 import { watchResponse, type RouteReader } from './requestEvent.js';
 import type { RequestTracker } from './RequestTracker.js';
 import { resolveRequestTracking, type ResolvedRequestTracking } from './resolveOptions.js';
@@ -44,7 +45,7 @@ export class RequestTracking<Req> {
       if (skipped) return next(false);
     }
 
-    let context: Readonly<RequestContext>;
+    let context: FlatContext;
     try {
       context = extractRequestContext(raw, path, source, options);
     } catch (error) {

@@ -1,11 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import type { FlatContext } from '../event/TrackedEvent.js';
 import { normalizeAddress, resolveClientIp } from './clientIp.js';
 import { resolveRequestId } from './requestId.js';
 import type { ResolvedRequestTracking } from './resolveOptions.js';
 import { readCookie } from './sessionHash.js';
-
-/** A request context: strings and finite numbers only. */
-export type RequestContext = Record<string, string | number>;
 
 /** `value` cut to at most `max` characters. */
 export function cap(value: string, max: number): string {
@@ -36,10 +34,10 @@ export function extractRequestContext<Req>(
   path: string,
   source: Req,
   options: ResolvedRequestTracking<Req>,
-): Readonly<RequestContext> {
+): FlatContext {
   const max = options.maxValueLength;
   const headers = raw.headers;
-  const context: RequestContext = { method: raw.method ?? 'GET', path: cap(path, max) };
+  const context: Record<string, string | number> = { method: raw.method ?? 'GET', path: cap(path, max) };
 
   const host = header(headers.host);
   if (host !== undefined) context['host'] = cap(host, max);

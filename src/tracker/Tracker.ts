@@ -12,7 +12,7 @@ import { messageOf } from '../delivery/messageOf.js';
 import { ConfigurationError, EventTrackError, ValidationError } from '../errors.js';
 import { newEventId } from '../event/ids.js';
 import { Normalizer } from '../event/normalize.js';
-import type { JsonObject, TrackedEvent } from '../event/TrackedEvent.js';
+import type { FlatContext, JsonObject, TrackedEvent } from '../event/TrackedEvent.js';
 import { checkEventName } from '../event/validateName.js';
 import { unwatchExit, watchExit } from './exitFlush.js';
 import { runProcessors } from './Processor.js';
@@ -198,7 +198,7 @@ export class Tracker<E extends EventMap = NoEvents> {
    * anything else is copied as by `context`.
    * @internal
    */
-  contextFlat<R>(name: string, ctx: Readonly<Record<string, string | number>>, fn: () => R): R {
+  contextFlat<R>(name: string, ctx: FlatContext, fn: () => R): R {
     return this.contexts.runFlat(name, ctx, fn);
   }
 
