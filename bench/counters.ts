@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
 import { CounterBackend, createTracker, type Granularity, Metrics, RedisCounterStore } from '../src/index.js';
 import { startRedis } from '../test/support/servers.js';
-import { runBench } from './harness.js';
+import { runBench, serverSetup } from './harness.js';
 
 const NAMES = ['page.view', 'api.call', 'search', 'signup'];
 const CHUNK = 1_000; // events between event-loop turns, as a busy server would emit them
@@ -190,11 +190,7 @@ await runBench({
   subject: 'eventtrack CounterBackend',
   peers: ['redis-metrics (npm)', 'MULTI per event'],
   goals: { 'redis-metrics (npm)': 20 },
-  setup: async () => {
-    if (process.env['REDIS_URL'] !== undefined) return { env: {}, teardown: async () => {} };
-    const server = await startRedis();
-    return { env: { REDIS_URL: server.url }, teardown: () => server.stop() };
-  },
+  setup: serverSetup('REDIS_URL', startRedis),
   cases: {
     'eventtrack CounterBackend': () => eventtrack(Number(process.env['BENCH_EVENTS'] ?? 200_000)),
     'redis-metrics (npm)': () => redisMetrics(Number(process.env['BENCH_PEER_EVENTS'] ?? 20_000)),

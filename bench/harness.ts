@@ -55,6 +55,19 @@ export async function importCompiled(): Promise<typeof Sdk> {
   return (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof Sdk;
 }
 
+/**
+ * A `setup` for a bench that needs a server: the one `variable` (e.g.
+ * `REDIS_URL`) points at when set, else one started on loopback by `start`
+ * for the run and stopped after it.
+ */
+export function serverSetup(variable: string, start: () => Promise<{ url: string; stop(): Promise<void> }>): NonNullable<BenchOptions['setup']> {
+  return async () => {
+    if (process.env[variable] !== undefined) return { env: {}, teardown: async () => {} };
+    const server = await start();
+    return { env: { [variable]: server.url }, teardown: () => server.stop() };
+  };
+}
+
 export async function runBench(options: BenchOptions): Promise<void> {
   const caseIndex = process.argv.indexOf('--case');
   if (caseIndex !== -1) {

@@ -18,7 +18,7 @@
 import { MongoClient } from 'mongodb';
 import { createTracker, MongoBackend, newEventId } from '../src/index.js';
 import { startFerretDB } from '../test/support/servers.js';
-import { runBench } from './harness.js';
+import { runBench, serverSetup } from './harness.js';
 
 const payload = (i: number) => ({ url: `/courses/course-v1:edX+DemoX+2024/page/${i % 50}`, method: 'GET', status: 200, ms: i % 97 });
 const context = { user_id: 10938, session: 'c7f2a1', org_id: 'edX', course_id: 'course-v1:edX+DemoX+2024' };
@@ -78,11 +78,7 @@ await runBench({
   peers: ['insertOne per event', 'insertMany by hand'],
   goals: { 'insertOne per event': 20 },
   runs: Number(process.env['BENCH_RUNS'] ?? 3),
-  setup: async () => {
-    if (process.env['MONGODB_URL'] !== undefined) return { env: {}, teardown: async () => {} };
-    const server = await startFerretDB();
-    return { env: { MONGODB_URL: server.url }, teardown: () => server.stop() };
-  },
+  setup: serverSetup('MONGODB_URL', startFerretDB),
   cases: {
     'eventtrack MongoBackend': async () => {
       const count = 20_000;
