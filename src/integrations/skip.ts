@@ -1,12 +1,17 @@
 import { ConfigurationError } from '../errors.js';
+import { globToRegExp, isGlob } from '../routing/glob.js';
 
 /**
  * A request to leave untracked (no context, no request event):
  *
  * - a string without `*` or `?`: a path prefix (`'/health'` also skips
  *   `/healthz` and `/health/live`; write `'/health/'` or a glob to be stricter);
- * - a string with `*` or `?`: a glob over the whole path, where `*` and `?`
- *   stay within one segment and `**` crosses `/` (`'/static/**'`, `'/*.ico'`);
+ * - a string with `*` or `?`: a glob over the whole path, in the dialect of
+ *   event-name globs with `/` as the separator (see `routing/glob.ts`): `*`
+ *   and `?` stay within one segment; a `**` segment matches zero or more
+ *   segments in the middle (between `/a` and `/b` it matches `/a/b` and
+ *   `/a/x/y/b`) and one or more at the end (`'/static/**'`, not `/static`);
+ *   `'/*.ico'` matches one level only;
  * - a RegExp, tested against the path;
  * - a function of the framework's request object returning `true` to skip.
  *
@@ -16,25 +21,6 @@ export type SkipRule<Req> = string | RegExp | ((req: Req) => boolean);
 
 /** Decides whether a request is skipped; `path` has no query string. */
 export type SkipMatcher<Req> = (path: string, req: Req) => boolean;
-
-function escape(text: string): string {
-  return text.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
-}
-
-/** Translates a glob (`*`, `**`, `?`) into an anchored RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const char = glob[i]!;
-    if (char === '*' && glob[i + 1] === '*') {
-      source += '.*';
-      i++;
-    } else if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else source += escape(char);
-  }
-  return new RegExp(`^${source}$`);
-}
 
 /** Compiles the rules once; `undefined` when there are none (the common case costs nothing). */
 export function compileSkip<Req>(rules: readonly SkipRule<Req>[]): SkipMatcher<Req> | undefined {
@@ -47,7 +33,7 @@ export function compileSkip<Req>(rules: readonly SkipRule<Req>[]): SkipMatcher<R
     else if (rule instanceof RegExp) patterns.push(new RegExp(rule.source, rule.flags.replace(/[gy]/g, '')));
     else if (typeof rule !== 'string' || rule === '') {
       throw new ConfigurationError('skip', 'each rule must be a non-empty string, a RegExp or a function.');
-    } else if (/[*?]/.test(rule)) patterns.push(globToRegExp(rule));
+    } else if (isGlob(rule)) patterns.push(globToRegExp(rule, '/'));
     else prefixes.push(rule);
   }
   return (path, req) => {

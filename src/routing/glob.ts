@@ -1,5 +1,10 @@
 /**
- * Glob patterns for dotted event names.
+ * The one glob dialect of eventtrack, for dotted event names (routes, counter
+ * rules) and for URL paths (the request middleware's `skip`): the same rules
+ * with `.` or `/` as the separator: a `**` segment matches zero or more
+ * segments in both, so `a.**.z` matches `a.z` exactly as the path glob made
+ * of `/a`, `**` and `/z` matches `/a/z`. (picomatch and `path.matchesGlob`
+ * know only `/` as a separator; `path.matchesGlob` is not in Node 20.)
  *
  * Event names are dotted paths (`navigation.request`, `course.video.play`), so
  * a glob works on segments, like a path glob with `.` as the separator:
@@ -21,7 +26,15 @@
  *   what is *inside* `a`, not `a` itself);
  * - `**` inside a segment (`a**`) matches any characters, dots included;
  * - every other character matches itself (there are no classes or braces).
+ *
+ * With `/` as the separator (paths), read `/` for `.` above: `/static/**`
+ * matches `/static/a.js` and `/static/a/b.css` (not `/static` itself), a
+ * `**` segment between `/a` and `/b` matches `/a/b` and `/a/x/y/b`, `/*.ico`
+ * matches `/favicon.ico` but not `/img/favicon.ico`.
  */
+
+/** What separates the segments of what is matched: `.` in event names, `/` in URL paths. */
+export type GlobSeparator = '.' | '/';
 
 /** Whether `pattern` is a glob (contains `*` or `?`) rather than an exact name. */
 export function isGlob(pattern: string): boolean {
@@ -30,7 +43,7 @@ export function isGlob(pattern: string): boolean {
 
 const REGEXP_SPECIAL = /[\\^$.|+()[\]{}]/g;
 
-function segmentSource(segment: string): string {
+function segmentSource(segment: string, one: string): string {
   let out = '';
   for (let i = 0; i < segment.length; i++) {
     const ch = segment[i]!;
@@ -39,10 +52,10 @@ function segmentSource(segment: string): string {
         out += '.*';
         while (segment[i + 1] === '*') i++;
       } else {
-        out += '[^.]*';
+        out += `${one}*`;
       }
     } else if (ch === '?') {
-      out += '[^.]';
+      out += one;
     } else {
       out += ch.replace(REGEXP_SPECIAL, '\\$&');
     }
@@ -51,8 +64,10 @@ function segmentSource(segment: string): string {
 }
 
 /** The regular-expression source (unanchored) of one glob pattern. */
-export function globSource(pattern: string): string {
-  const segments = pattern.split('.');
+export function globSource(pattern: string, separator: GlobSeparator = '.'): string {
+  const sep = separator === '.' ? '\\.' : '/';
+  const one = separator === '.' ? '[^.]' : '[^/]';
+  const segments = pattern.split(separator);
   const last = segments.length - 1;
   if (last === 0 && segments[0] === '**') return '.*';
   let out = '';
@@ -61,20 +76,20 @@ export function globSource(pattern: string): string {
   for (let i = 0; i <= last; i++) {
     const segment = segments[i]!;
     if (segment === '**') {
-      if (i === 0) out += '(?:.*\\.)?';
-      else if (i === last) out += '\\..+';
-      else out += '(?:\\..*)?';
+      if (i === 0) out += `(?:.*${sep})?`;
+      else if (i === last) out += `${sep}.+`;
+      else out += `(?:${sep}.*)?`;
       separatorWritten = i === 0;
       continue;
     }
-    if (!separatorWritten) out += '\\.';
-    out += segmentSource(segment);
+    if (!separatorWritten) out += sep;
+    out += segmentSource(segment, one);
     separatorWritten = false;
   }
   return out;
 }
 
-/** Compiles one glob to an anchored RegExp. */
-export function globToRegExp(pattern: string): RegExp {
-  return new RegExp(`^(?:${globSource(pattern)})$`);
+/** Compiles one glob to an anchored RegExp; `separator` is `.` for event names (default), `/` for paths. */
+export function globToRegExp(pattern: string, separator: GlobSeparator = '.'): RegExp {
+  return new RegExp(`^(?:${globSource(pattern, separator)})$`);
 }

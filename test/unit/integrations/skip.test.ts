@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigurationError } from '../../../src/errors.js';
-import { compileSkip, globToRegExp } from '../../../src/integrations/skip.js';
+import { compileSkip } from '../../../src/integrations/skip.js';
+import { globToRegExp } from '../../../src/routing/glob.js';
 
 describe('compileSkip', () => {
   it('returns undefined for no rules', () => {
@@ -40,9 +41,26 @@ describe('compileSkip', () => {
   });
 });
 
-describe('globToRegExp', () => {
+describe('skip globs: the dialect of event-name globs, with / as the separator', () => {
+  it('a ** segment in the middle matches zero segments, as in event names', () => {
+    const skip = compileSkip<unknown>(['/a/**/b'])!;
+    for (const path of ['/a/b', '/a/x/b', '/a/x/y/b']) assert.ok(skip(path, {}), path);
+    for (const path of ['/a/xb', '/ab', '/a/b/c', '/x/a/b']) assert.ok(!skip(path, {}), path);
+    // The same pattern with dots, as a route or counter rule writes it.
+    const name = globToRegExp('a.**.b');
+    for (const path of ['/a/b', '/a/x/b', '/a/x/y/b', '/a/xb']) {
+      assert.equal(skip(path, {}), name.test(path.slice(1).replaceAll('/', '.')), path);
+    }
+  });
+
+  it('a leading ** segment matches any depth, a trailing one one or more segments', () => {
+    const skip = compileSkip<unknown>(['**/*.map', '/static/**'])!;
+    for (const path of ['/app.js.map', '/a/b/app.js.map', '/static/a', '/static/a/b']) assert.ok(skip(path, {}), path);
+    for (const path of ['/static', '/staticx/a', '/app.js']) assert.ok(!skip(path, {}), path);
+  });
+
   it('escapes RegExp characters', () => {
-    assert.ok(globToRegExp('/a.b(c)').test('/a.b(c)'));
-    assert.ok(!globToRegExp('/a.b').test('/axb'));
+    assert.ok(globToRegExp('/a.b(c)*', '/').test('/a.b(c)'));
+    assert.ok(!globToRegExp('/a.b*', '/').test('/axb'));
   });
 });

@@ -37,3 +37,21 @@ describe('globToRegExp', () => {
     });
   }
 });
+
+describe("globToRegExp with '/' (URL paths)", () => {
+  const table: [pattern: string, matching: string[], notMatching: string[]][] = [
+    ['/a/**/b', ['/a/b', '/a/x/b', '/a/x/y/b'], ['/a/xb', '/ab', '/a/b/c']],
+    ['/static/**', ['/static/a.js', '/static/a/b.css'], ['/static', '/staticx/a']],
+    ['/*.ico', ['/favicon.ico'], ['/img/favicon.ico']],
+    ['**/*.ico', ['/favicon.ico', '/img/favicon.ico'], ['/favicon.png']],
+    ['/v?/ping', ['/v1/ping'], ['/v10/ping', '/v/ping', '/v//ping']],
+    ['/a.b', ['/a.b'], ['/axb', '/a/b']],
+  ];
+  for (const [pattern, matching, notMatching] of table) {
+    it(`"${pattern}"`, () => {
+      const regexp = globToRegExp(pattern, '/');
+      for (const path of matching) assert.ok(regexp.test(path), `"${pattern}" should match "${path}"`);
+      for (const path of notMatching) assert.ok(!regexp.test(path), `"${pattern}" should not match "${path}"`);
+    });
+  }
+});
