@@ -31,13 +31,16 @@ function recorder(): Backend & { batches: string[][] } {
 describe('Dispatcher', () => {
   test('sends full batches at once and the remainder after flushIntervalMs', async () => {
     const backend = recorder();
-    const { dispatcher } = make(backend, { batchSize: 3, flushIntervalMs: 40 });
+    const { dispatcher } = make(backend, { batchSize: 3, flushIntervalMs: 500 });
     const events = Array.from({ length: 7 }, () => event());
+    const started = Date.now();
     events.forEach((e) => dispatcher.enqueue(e));
     assert.equal(backend.batches.length, 0, 'enqueue never calls the backend on the caller’s stack');
-    await sleep(10);
+    // Full batches go at once: polled (not a fixed sleep, which a loaded machine can outrun), long before the interval.
+    while (backend.batches.length < 2 && Date.now() - started < 400) await sleep(1);
     assert.deepEqual(backend.batches.map((b) => b.length), [3, 3]);
-    await sleep(60);
+    while (backend.batches.length < 3 && Date.now() - started < 3_000) await sleep(5);
+    assert.ok(Date.now() - started >= 480, 'the remainder was sent before flushIntervalMs');
     assert.deepEqual(backend.batches.flat(), events.map((e) => e.id));
     assert.equal(dispatcher.stats().sent, 7);
   });
