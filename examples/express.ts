@@ -9,7 +9,7 @@
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import express from 'express';
-import { createTracker, EventCatalog, expressMiddleware, LoggerBackend, MemoryBackend, redact } from '../src/index.js';
+import { createTracker, EventCatalog, expressMiddleware, LoggerBackend, MemoryBackend, redact } from 'eventtrack';
 
 const memory = new MemoryBackend();
 const requests = new MemoryBackend();

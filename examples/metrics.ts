@@ -4,7 +4,7 @@
 // Run: npx tsx examples/metrics.ts
 //   with REDIS_URL=redis://127.0.0.1:6379 it uses that Redis (under its own key
 //   prefix, deleted at the end); without it, the in-memory store.
-import { CounterBackend, createTracker, MemoryCounterStore, Metrics, RedisCounterStore } from '../src/index.js';
+import { CounterBackend, createTracker, MemoryCounterStore, Metrics, RedisCounterStore } from 'eventtrack';
 
 const HOUR = 3_600_000;
 const redisUrl = process.env['REDIS_URL'];

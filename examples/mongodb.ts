@@ -9,7 +9,7 @@
 // `npm run servers:install`, then run the integration tests, or start
 // ~/.cache/eventtrack/bin/ferretdb yourself). Writes to a fresh database
 // named eventtrack_example_<time> and drops it at the end.
-import { createTracker, MongoBackend, MongoEventStore } from '../src/index.js';
+import { createTracker, MongoBackend, MongoEventStore } from 'eventtrack';
 
 const url = process.env['MONGODB_URL'];
 if (url === undefined || url === '') {

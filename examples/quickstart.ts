@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTracker, getTracker, LoggerBackend, MemoryBackend, registerTracker } from '../src/index.js';
+import { createTracker, getTracker, LoggerBackend, MemoryBackend, registerTracker } from 'eventtrack';
 
 const REQUESTS = Number(process.env['DEMO_REQUESTS'] ?? 300);
 const USERS = 12;
