@@ -1,6 +1,8 @@
 // Quick start: a node:http server whose handlers run inside request contexts,
 // a client firing a few hundred concurrent requests at it, and events going
-// to a JSON-lines file (LoggerBackend) and to memory (MemoryBackend).
+// to a JSON-lines file (LoggerBackend), to memory (MemoryBackend) and to a
+// "warehouse" backend of our own that is down for its first sends: the tracker
+// retries with backoff and, once it is back, nothing is lost (0 dropped).
 // Run: npm run demo   (no servers needed; everything stays on 127.0.0.1)
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -9,15 +11,33 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTracker, getTracker, LoggerBackend, MemoryBackend, registerTracker } from 'eventtrack';
+import { createTracker, getTracker, LoggerBackend, MemoryBackend, registerTracker, type TrackedEvent } from 'eventtrack';
 
 const REQUESTS = Number(process.env['DEMO_REQUESTS'] ?? 300);
 const USERS = 12;
 const logPath = join(mkdtempSync(join(tmpdir(), 'eventtrack-demo-')), 'events.jsonl');
 
 const memory = new MemoryBackend();
+
+// A backend is just `send(events)`; this one is down (throws) for its first 3 sends, then recovers.
+const warehouse = {
+  failuresLeft: 3,
+  stored: [] as TrackedEvent[],
+  send(events: readonly TrackedEvent[]): void {
+    if (this.failuresLeft > 0) {
+      this.failuresLeft--;
+      throw new Error('warehouse unavailable (simulated outage)');
+    }
+    this.stored.push(...events);
+  },
+};
+
 const tracker = createTracker({
-  backends: { log: new LoggerBackend({ path: logPath }), memory },
+  backends: {
+    log: new LoggerBackend({ path: logPath }),
+    memory,
+    warehouse: { backend: warehouse, delivery: { retryBaseDelayMs: 20, maxRetries: 5 } },
+  },
 });
 registerTracker(tracker); // anywhere else in the app: getTracker().emit(...)
 tracker.on('error', (error) => console.error('tracker error:', error.message));
@@ -81,8 +101,14 @@ console.log('\nEvents per user:');
 for (const [user, count] of [...byUser].sort((a, b) => a[0] - b[0])) console.log(`  user ${String(user).padEnd(17)} ${String(count).padStart(5)}`);
 console.log(`\nJSON lines written to ${logPath} (${lines.length} lines); the first one:\n  ${lines[0]}`);
 const stats = tracker.stats();
-console.log(`\nDelivery: ${JSON.stringify(Object.fromEntries(Object.entries(stats.backends).map(([n, s]) => [n, { sent: s.sent, dropped: s.dropped }])))}`);
-if (lines.length !== memory.events.length || mixed > 0 || !report.complete) {
-  console.error('demo check failed: the two backends disagree or contexts mixed');
+console.log(`\nDelivery: ${JSON.stringify(Object.fromEntries(Object.entries(stats.backends).map(([n, s]) => [n, { sent: s.sent, failed: s.failed, retried: s.retried, dropped: s.dropped }])))}`);
+const outage = stats.backends['warehouse']!;
+console.log(
+  `The warehouse failed ${outage.failed} sends; the tracker retried them and it stored all ${warehouse.stored.length} events after the outage (dropped: ${outage.dropped}).`,
+);
+const ids = new Set(warehouse.stored.map((event) => event.id));
+const recovered = outage.failed === 3 && outage.dropped === 0 && ids.size === memory.events.length && warehouse.stored.length === memory.events.length;
+if (lines.length !== memory.events.length || mixed > 0 || !report.complete || !recovered) {
+  console.error('demo check failed: the backends disagree, contexts mixed or the warehouse lost events');
   process.exit(1);
 }
