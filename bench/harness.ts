@@ -23,6 +23,13 @@ export interface BenchOptions {
   cases: Record<string, BenchCase>;
   /** What the ratio subject/peer should reach, per peer name. */
   goals?: Record<string, number>;
+  /**
+   * `'rate'` (default): cases report many operations, shown as rates, the
+   * ratio is subject rate / peer rate and a goal is a minimum. `'time'`: each
+   * case times one operation (e.g. an import), shown in ms, the ratio is
+   * subject time / peer time and a goal is a maximum.
+   */
+  measure?: 'rate' | 'time';
   /** Runs per case; default `BENCH_RUNS` or 5. */
   runs?: number;
   /**
@@ -107,6 +114,20 @@ export async function runBench(options: BenchOptions): Promise<void> {
   }
 
   process.stdout.write(`\n${options.title}  (median of ${runs} runs, each in a fresh process)\n`);
+  if (options.measure === 'time') {
+    const ms = (rate: number): string => `${(1000 / rate).toFixed(1)} ms`;
+    for (const name of names) {
+      const all = rates.get(name)!;
+      process.stdout.write(`  ${name.padEnd(28)} ${ms(median(all)).padStart(12)}   runs: ${all.map(ms).join(', ')}\n`);
+    }
+    for (const peer of options.peers) {
+      const ratio = median(rates.get(peer)!) / median(rates.get(options.subject)!);
+      const goal = options.goals?.[peer];
+      const verdict = goal === undefined ? '' : ratio <= goal ? `  (goal ≤ ${goal}×: met)` : `  (goal ≤ ${goal}×: NOT met)`;
+      process.stdout.write(`  ratio ${options.subject} / ${peer}: ${ratio.toFixed(2)}×${verdict}\n`);
+    }
+    return;
+  }
   for (const name of names) {
     const all = rates.get(name)!;
     process.stdout.write(`  ${name.padEnd(28)} ${format(median(all)).padStart(12)}   runs: ${all.map(format).join(', ')}\n`);

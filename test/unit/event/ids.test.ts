@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validate, version } from 'uuid';
-import { newEventId } from '../../../src/event/ids.js';
+import { randomBytes } from 'node:crypto';
+import { v7, validate, version } from 'uuid';
+import { layOutV7, newEventId } from '../../../src/event/ids.js';
 
 test('ids are valid UUID v7 carrying the given millisecond', () => {
   const now = Date.UTC(2026, 10, 22, 12, 0, 0, 123);
@@ -37,4 +38,19 @@ test('every id gets random bits of its own, across refills of the random pool', 
   }
   assert.equal(tails.size, 3000);
   assert.ok(seeds.size > 2990, `${seeds.size} distinct sequence seeds`);
+});
+
+test('layOutV7 lays out the bytes exactly as uuid v7 does (uuid is a dev dependency only)', () => {
+  const cases: [msecs: number, seq: number][] = [
+    [0, 0],
+    [Date.UTC(2026, 10, 22, 12, 0, 0, 123), 0x7fffffff],
+    [2 ** 48 - 1, 0xffffffff],
+    [1_700_000_000_000, 0x12345678],
+  ];
+  for (let i = 0; i < 200; i++) cases.push([Math.floor(Math.random() * 2 ** 48), randomBytes(4).readUInt32BE()]);
+  for (const [msecs, seq] of cases) {
+    const random = randomBytes(16);
+    const expected = v7({ msecs, seq, random }, new Uint8Array(16));
+    assert.deepEqual(layOutV7(msecs, seq, random, new Uint8Array(16)), expected, `msecs ${msecs}, seq ${seq}`);
+  }
 });
