@@ -61,6 +61,18 @@ function toIssues(errors: readonly ErrorObject[] | null | undefined): SchemaIssu
  * policies; `toMarkdown()` and `toJSONSchema()` write the documentation. The
  * type parameter records the defined events so that a typed tracker can check
  * `emit(name, data)` at compile time (see {@link EventMap}).
+ *
+ * @example
+ * ```ts
+ * const tracker = createTracker({ catalog: new EventCatalog({ undefinedEvents: 'warn', invalidEvents: 'reject' }) })
+ *   .define('address.create', {
+ *     description: 'A user saved a new postal address.',
+ *     version: 1,
+ *     schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+ *   });
+ * tracker.emit('address.create', { name: 'home' }); // type-checked: { name: string }
+ * console.log(tracker.catalog.toMarkdown());
+ * ```
  */
 export class EventCatalog<E extends EventMap = NoEvents> {
   readonly #entries = new Map<string, Compiled>();

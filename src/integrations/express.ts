@@ -34,6 +34,21 @@ function expressRoute(req: ExpressRequestLike): string | undefined {
  * attached is `any`), not inferred from `app.use`, so `req.user?.id` compiles
  * without augmenting Express's types; pass a type argument
  * (`expressMiddleware<MyRequest>(…)`) for a precise one.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createTracker, expressMiddleware, LoggerBackend } from 'eventtrack';
+ *
+ * const tracker = createTracker({ backends: { log: new LoggerBackend() } });
+ * const app = express();
+ * app.use(authenticate); // sets req.user
+ * app.use(expressMiddleware(tracker, { userId: (req) => req.user?.id, skip: ['/health'], requestEvent: true }));
+ * app.get('/courses/:id', (req, res) => {
+ *   tracker.emit('course.viewed', { id: req.params.id }); // carries method, path, ip, request_id, user_id…
+ *   res.send('ok');
+ * });
+ * ```
  */
 export function expressMiddleware<Req extends ExpressRequestLike = ExpressRequestLike>(
   tracker: RequestTracker,

@@ -76,6 +76,7 @@ export interface MetricsStats {
  * wall clock of `timeZone` (DST-correct: a repeated hour is two buckets, a
  * skipped one none) with ISO-8601 weeks (`2026-W53`); see `Calendar`.
  *
+ * @example
  * ```ts
  * const metrics = new Metrics({ store: new RedisCounterStore({ url }), timeZone: 'Europe/Berlin' });
  * metrics.metric('new-user-signup', 1, { category: 'users' });

@@ -18,6 +18,9 @@ export type Processor = (event: TrackedEvent) => TrackedEvent | null | undefined
 /**
  * Runs `processors` in order over `event`. A failing processor is passed to
  * `onError` and skipped; `null` stops the chain.
+ *
+ * @internal The tracker's and the Router's machinery, exported for backends
+ * that route themselves; not part of the documented API.
  */
 export function runProcessors(
   processors: readonly Processor[],

@@ -7,6 +7,19 @@ import type { TrackerOptions } from './TrackerOptions.js';
  * Creates a tracker; see {@link TrackerOptions} for every option and its
  * default. Pass `catalog` (an `EventCatalog`, typed by the events it defines)
  * to start with documented events and catalog policies.
+ *
+ * @example
+ * ```ts
+ * import { createTracker, LoggerBackend, MemoryBackend } from 'eventtrack';
+ *
+ * const tracker = createTracker({
+ *   backends: { log: new LoggerBackend({ path: 'events.jsonl' }), memory: new MemoryBackend() },
+ *   delivery: { batchSize: 200, maxRetries: 8 },
+ * });
+ * tracker.on('error', (error) => console.error(error));
+ * tracker.emit('app.started', { version: '1.4.2' });
+ * await tracker.shutdown();
+ * ```
  */
 export function createTracker<E extends EventMap = NoEvents>(options: TrackerOptions & { catalog?: EventCatalog<E> } = {}): Tracker<E> {
   return new Tracker<E>(options);
