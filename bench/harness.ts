@@ -87,8 +87,8 @@ export async function runBench(options: BenchOptions): Promise<void> {
   }
 
   if (options.build === true) {
-    const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
-    const built = spawnSync(process.execPath, [tsc, '-p', fileURLToPath(new URL('../tsconfig.build.json', import.meta.url))], { encoding: 'utf8' });
+    // `npm run build`: tsc (declarations) and the esbuild bundle (scripts/bundle.mjs), as `npm pack` builds.
+    const built = spawnSync('npm', ['run', 'build'], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
     if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}${built.stderr}`);
   }
   const runs = options.runs ?? Number(process.env['BENCH_RUNS'] ?? 5);
