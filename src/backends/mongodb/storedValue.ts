@@ -95,7 +95,7 @@ function encodeObject(object: Record<string, unknown>, path: string[], parents: 
       stored = encode(item, path, parents);
       path.pop();
     }
-    if (out === undefined && (storedKey !== key || stored !== item)) {
+    if (out === undefined && (storedKey !== key || stored !== item || item === undefined)) {
       out = {};
       for (let j = 0; j < i; j++) put(out, keys[j]!, object[keys[j]!]);
     }
