@@ -7,13 +7,17 @@ import { decodeKey, escapeKey } from './fieldNames.js';
  */
 export const MAX_STORED_DEPTH = 98;
 
-/** Why a value cannot be stored, and where it is (`data.items.3.price`). */
-export class UnstorableValue extends Error {
+/**
+ * Why a value cannot be stored, and where it is (`data.items.3.price`).
+ * Internal: `toDocument` turns it into an `EventTrackError` with this message.
+ */
+export class UnstorableValue {
+  readonly message: string;
   constructor(
     readonly path: string,
     readonly reason: string,
   ) {
-    super(`${path} ${reason}`);
+    this.message = `${path} ${reason}`;
   }
 }
 

@@ -29,6 +29,7 @@ export interface EventDocument {
 export function toDocument(event: TrackedEvent): EventDocument {
   try {
     if (!(event.timestamp instanceof Date) || Number.isNaN(event.timestamp.getTime())) throw new UnstorableValue('timestamp', 'is not a valid Date');
+    if (typeof event.name !== 'string') throw new UnstorableValue('name', `is a ${typeof event.name}, not a string`);
     return {
       _id: event.id,
       name: event.name,
@@ -37,11 +38,10 @@ export function toDocument(event: TrackedEvent): EventDocument {
       data: section(event.data, 'data'),
     };
   } catch (error) {
-    const reason = error instanceof UnstorableValue ? error.message : `could not be read: ${(error as Error)?.message ?? String(error)}`;
-    throw new EventTrackError(`MongoDB cannot store event ${String(event?.id)} ("${String(event?.name)}"): ${reason}`, {
-      cause: error,
-      code: 'ERR_EVENTTRACK_MONGODB_INVALID_DOCUMENT',
-    });
+    const code = 'ERR_EVENTTRACK_MONGODB_INVALID_DOCUMENT';
+    const what = `MongoDB cannot store event ${String(event?.id)} ("${String(event?.name)}")`;
+    if (error instanceof UnstorableValue) throw new EventTrackError(`${what}: ${error.message}`, { code });
+    throw new EventTrackError(`${what}: it could not be read: ${(error as Error)?.message ?? String(error)}`, { cause: error, code });
   }
 }
 

@@ -125,7 +125,8 @@ describe('toDocument refuses what cannot be stored and read back', () => {
 
   test('a throwing getter, and a bad value in the context', () => {
     const data = Object.defineProperty({}, 'g', { enumerable: true, get: () => { throw new Error('boom'); } });
-    assert.throws(() => toDocument(event(data)), /could not be read: boom/);
+    assert.throws(() => toDocument(event(data)), (e: unknown) => e instanceof EventTrackError && /could not be read: boom/.test(e.message) && (e.cause as Error).message === 'boom');
+    assert.throws(() => toDocument({ ...event({}), name: 7 as never }), /name is a number, not a string/);
     assert.throws(() => toDocument(event({}, { big: 1n })), /context\.big is a bigint/);
   });
 
