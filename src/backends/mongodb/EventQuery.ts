@@ -1,5 +1,6 @@
 import type { Filter } from 'mongodb';
 import { QueryError } from '../../errors.js';
+import { storedPath } from './fieldNames.js';
 import type { EventDocument } from './toDocument.js';
 
 /** A value `where` can match by equality. Objects and arrays are refused (they could carry query operators). */
@@ -21,6 +22,12 @@ export interface EventQuery {
    * start with `$`; values must be strings, finite numbers, booleans or null.
    * Anything else is refused with a {@link QueryError}, so untrusted input
    * cannot smuggle operators (`{ $gt: '' }`) or `$`-paths into the filter.
+   *
+   * Keys are matched as the events had them, although keys with `.`, `~` or
+   * a leading `$` are stored escaped (see `escapeKey`): `data.a~b` finds the
+   * key `a~b`. A key that contains a dot or starts with `$` is named by its
+   * stored form: `data.utm~dsource` for `utm.source`, `data.~swhere` for
+   * `$where`.
    */
   where?: Readonly<Record<string, WhereValue>>;
 }
@@ -84,7 +91,10 @@ export function toFilter(query: EventQuery): Filter<EventDocument> {
       if (!ok) {
         throw new QueryError(field, `equality only: expected a string, finite number, boolean or null, got ${Array.isArray(value) ? 'an array' : typeof value}`);
       }
-      filter[key] = value;
+      const path = storedPath(key);
+      // Two spellings of one path (`data.a~b`, `data.a~tb`) must both hold.
+      if (Object.hasOwn(filter, path)) ((filter['$and'] ??= []) as unknown[]).push({ [path]: value });
+      else filter[path] = value;
     }
   }
   return filter as Filter<EventDocument>;

@@ -5,7 +5,7 @@ import type { TrackedEvent } from '../../event/TrackedEvent.js';
 import { ensureIndexes, eventIndexes, type IndexReport } from './indexes.js';
 import { type MongoBackendOptions, type ResolvedMongoBackendOptions, resolveMongoBackendOptions } from './MongoBackendOptions.js';
 import { resolveConnection } from './MongoConnectionOptions.js';
-import { type EventDocument, toDocument } from './toDocument.js';
+import { type EventDocument, toDocuments } from './toDocument.js';
 import { bulkFailures, isOversizeError, sizeLimitOf } from './writeErrors.js';
 
 /**
@@ -68,8 +68,9 @@ export class MongoBackend implements Backend {
     if (events.length === 0) return;
     if (this.closed !== undefined) throw new EventTrackError('MongoBackend is closed', { code: 'ERR_EVENTTRACK_CLOSED' });
     if (this.options.indexes && this.indexing === undefined) void this.init();
-    const docs = events.map(toDocument);
-    const failures = await this.insert(docs, docs.map((_, i) => i));
+    // An event that cannot be stored (a cycle, a BigInt…) fails alone, before the insert.
+    const { docs, batchIndex, failures: unstorable } = toDocuments(events);
+    const failures = docs.length === 0 ? unstorable : [...unstorable, ...(await this.insert(docs, batchIndex))];
     if (failures.length > 0) {
       throw new PartialDeliveryError(failures, `${failures.length} of ${events.length} event(s) rejected by MongoDB: ${String((failures[0]!.error as Error).message)}`);
     }

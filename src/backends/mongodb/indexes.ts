@@ -1,5 +1,6 @@
 import type { Collection, CreateIndexesOptions, IndexSpecification } from 'mongodb';
 import { EventTrackError } from '../../errors.js';
+import { storedPath } from './fieldNames.js';
 import type { EventDocument } from './toDocument.js';
 
 /** One index the backend wants on its collection. */
@@ -37,7 +38,7 @@ export function eventIndexes(options: { retentionSeconds: number | undefined; co
       options: options.retentionSeconds === undefined ? {} : { expireAfterSeconds: options.retentionSeconds },
     },
   ];
-  for (const path of options.contextIndexes) indexes.push({ key: { [`context.${path}`]: 1, timestamp: -1 }, options: {} });
+  for (const path of options.contextIndexes) indexes.push({ key: { [storedPath(`context.${path}`)]: 1, timestamp: -1 }, options: {} });
   return indexes;
 }
 

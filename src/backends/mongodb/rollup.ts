@@ -1,13 +1,18 @@
 import type { Document } from 'mongodb';
 import type { JsonValue } from '../../event/TrackedEvent.js';
 import { checkPath, type EventQuery } from './EventQuery.js';
+import { storedPath } from './fieldNames.js';
+import { fromStoredValue } from './storedValue.js';
 import { BucketCalendar, type RollupGranularity } from './timeBuckets.js';
 
 /** What `rollup` counts: events matching the {@link EventQuery}, per calendar bucket and group. */
 export interface RollupQuery extends EventQuery {
   /** Bucket size. Weeks start on Monday (ISO weeks). */
   granularity: RollupGranularity;
-  /** Count per event name (`'name'`, the default) or per value of a context or data path, e.g. `'context.user_id'`. */
+  /**
+   * Count per event name (`'name'`, the default) or per value of a context or
+   * data path, e.g. `'context.user_id'`; keys are named as in `where`.
+   */
   groupBy?: string;
   /** IANA time zone the calendar buckets follow. Default `'UTC'`. */
   timeZone?: string;
@@ -42,7 +47,7 @@ export const ROLLUP_MODES: readonly RollupMode[] = Object.freeze(['auto', 'serve
 
 /** The `$group` stage of a rollup, keyed by group value and time (exact, or truncated by the server). */
 export function rollupGroupStage(query: RollupQuery, server: boolean): Document {
-  const groupBy = checkPath('groupBy', query.groupBy ?? 'name', true);
+  const groupBy = storedPath(checkPath('groupBy', query.groupBy ?? 'name', true));
   const timeZone = query.timeZone ?? 'UTC';
   const time = server
     ? { $dateTrunc: { date: '$timestamp', unit: query.granularity, timezone: timeZone, startOfWeek: 'monday' } }
@@ -57,7 +62,7 @@ export function foldRollup(rows: readonly Document[], query: RollupQuery): Rollu
   for (const row of rows) {
     const id = (row['_id'] ?? {}) as { k?: JsonValue; t?: unknown };
     if (!(id.t instanceof Date)) continue; // an event whose timestamp is not a date (written by another tool)
-    const key = id.k === undefined ? null : id.k;
+    const key = id.k === undefined ? null : (fromStoredValue(id.k) as JsonValue);
     const bucket = calendar.bucketOf(id.t);
     const mapKey = `${bucket.start.getTime()}\u0000${JSON.stringify(key)}`;
     const total = totals.get(mapKey);

@@ -60,6 +60,17 @@ describe('toFilter', () => {
     assert.throws(() => toFilter({ where: { 'context.$gt': 1 } }), /segment starting with "\$"/);
     assert.equal(field(() => toFilter({ where: 'context.a=1' as never })), 'where');
   });
+
+  test('where: keys that are stored escaped are matched by their stored spelling', () => {
+    assert.deepEqual(toFilter({ where: { 'data.a~b': 1, 'data.price$': 2, 'context.x.y': 3 } }), { 'data.a~tb': 1, 'data.price$': 2, 'context.x.y': 3 });
+    // A key with a dot or a leading $ is named in its stored form; a raw $ stays refused.
+    assert.deepEqual(toFilter({ where: { 'data.utm~dsource': 'x', 'data.~swhere.n': 1 } }), { 'data.utm~dsource': 'x', 'data.~swhere.n': 1 });
+    assert.equal(field(() => toFilter({ where: { 'data.$where': 1 } })), 'where["data.$where"]');
+  });
+
+  test('where: two spellings of one stored path must both hold', () => {
+    assert.deepEqual(toFilter({ where: { 'data.a~b': 1, 'data.a~tb': 2 } }), { 'data.a~tb': 1, $and: [{ 'data.a~tb': 2 }] });
+  });
 });
 
 describe('checkPath and toDate', () => {

@@ -236,3 +236,27 @@ describe('MongoBackend indexes', () => {
     assert.equal(report.failed.length, 2);
   });
 });
+
+describe('MongoBackend.send: events MongoDB cannot hold', () => {
+  test('a processor output with a cycle, a BigInt or a function fails alone; the others are inserted with escaped keys', async () => {
+    const fake = fakeClient(() => {});
+    const backend = new MongoBackend({ client: fake.client, indexes: false });
+    const cycle: Record<string, unknown> = {};
+    cycle['self'] = cycle;
+    const bad: Record<number, unknown> = { 2: { cycle }, 5: { n: 1n }, 7: { f: () => 1 } };
+    const batch: TrackedEvent[] = Array.from({ length: 10 }, (_, i) => ({ ...events[0]!, id: `id-${i}`, data: (bad[i] ?? { '$where': i, 'a.b': i }) as TrackedEvent['data'] }));
+    const error = await backend.send(batch).then(() => assert.fail('expected a PartialDeliveryError'), (e: unknown) => e);
+    assert.ok(error instanceof PartialDeliveryError);
+    assert.deepStrictEqual(error.failures.map((f) => [f.index, f.retryable]), [[2, false], [5, false], [7, false]]);
+    assert.equal(fake.calls.length, 1);
+    assert.deepStrictEqual(fake.calls[0]!.docs.map((d) => d._id), ['id-0', 'id-1', 'id-3', 'id-4', 'id-6', 'id-8', 'id-9']);
+    assert.deepStrictEqual(fake.calls[0]!.docs[1]!.data, { '~swhere': 1, 'a~db': 1 });
+  });
+
+  test('a batch of only unstorable events inserts nothing', async () => {
+    const fake = fakeClient(() => {});
+    const backend = new MongoBackend({ client: fake.client, indexes: false });
+    await assert.rejects(backend.send([{ ...events[0]!, data: { n: 1n } as unknown as TrackedEvent['data'] }]), PartialDeliveryError);
+    assert.equal(fake.calls.length, 0);
+  });
+});

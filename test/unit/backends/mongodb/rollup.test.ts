@@ -24,10 +24,24 @@ describe('rollupGroupStage', () => {
       assert.throws(() => rollupGroupStage({ granularity: 'day', groupBy }, false), (e: unknown) => e instanceof QueryError && e.field === 'groupBy');
     }
   });
+
+  test('groupBy a path through keys stored escaped groups on the stored path', () => {
+    assert.deepEqual(rollupGroupStage({ granularity: 'day', groupBy: 'data.q.utm~dsource' }, false), {
+      $group: { _id: { k: '$data.q.utm~dsource', t: '$timestamp' }, n: { $sum: 1 } },
+    });
+    assert.deepEqual(rollupGroupStage({ granularity: 'day', groupBy: 'data.a~b' }, false), {
+      $group: { _id: { k: '$data.a~tb', t: '$timestamp' }, n: { $sum: 1 } },
+    });
+  });
 });
 
 describe('foldRollup', () => {
   const t = (iso: string) => new Date(iso);
+
+  test('an object key comes back with its keys decoded', () => {
+    const rows = foldRollup([{ _id: { k: { 'a~db': 1, '~sx': [{ '~t': 2 }] }, t: t('2024-01-01T10:00:00Z') }, n: 3 }], { granularity: 'day' });
+    assert.deepStrictEqual(rows.map((r) => r.key), [{ 'a.b': 1, $x: [{ '~': 2 }] }]);
+  });
 
   test('adds rows of the same bucket and key, sorts by bucket then key', () => {
     const rows = [
