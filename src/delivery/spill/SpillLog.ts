@@ -5,7 +5,8 @@ import { EventTrackError } from '../../errors.js';
 import type { TrackedEvent } from '../../event/TrackedEvent.js';
 import { encodeFrames, frameEnd, HEADER_BYTES, resync } from './frame.js';
 import { SegmentReader } from './SegmentReader.js';
-import { listSegments, readCursor, segmentName, type SpillPosition, syncFolder, writeCursor } from './segmentFiles.js';
+import { listSegments, segmentName, type SpillPosition, syncFolder } from './segmentFiles.js';
+import { SpillCursor } from './SpillCursor.js';
 import { SpillLock } from './SpillLock.js';
 import { resolveSpillOptions, type SpillOptions } from './SpillOptions.js';
 
@@ -104,6 +105,7 @@ export class SpillLog {
   private readonly stats: SpillCounters = { appended: 0, read: 0, acked: 0, torn: 0, tornBytes: 0, corrupted: 0, corruptedBytes: 0, syncErrors: 0 };
   private state: 'new' | 'opening' | 'open' | 'closed' = 'new';
   private lock: SpillLock | undefined;
+  private cursorFile: SpillCursor | undefined;
   private segments: Segment[] = [];
   private diskBytes = 0;
   /** The next segment number to create. */
@@ -158,6 +160,7 @@ export class SpillLog {
       await this.recover();
       if (this.state !== 'opening') throw new EventTrackError(`the spill log of ${this.folder} was closed while it opened`);
     } catch (error) {
+      await this.cursorFile?.close().catch(noop);
       await this.lock.release();
       this.state = 'closed';
       throw error;
@@ -248,6 +251,7 @@ export class SpillLog {
       await this.writer?.close().catch(noop);
       this.writer = undefined;
       await this.reader.close().catch(noop);
+      await this.cursorFile?.close().catch(noop);
       await this.lock?.release();
     }
   }
@@ -259,9 +263,9 @@ export class SpillLog {
   }
 
   private async recover(): Promise<void> {
-    await unlink(join(this.folder, 'cursor.tmp')).catch(noop);
     const found = await listSegments(this.folder);
-    const cursor = (await readCursor(this.folder)) ?? { segment: found[0]?.segment ?? 1, offset: 0 };
+    this.cursorFile = await SpillCursor.open(this.folder);
+    const cursor = this.cursorFile.initial ?? { segment: found[0]?.segment ?? 1, offset: 0 };
     const last = found.at(-1);
     this.nextSegment = Math.max(cursor.segment, (last?.segment ?? 0) + 1, 1);
     if (last !== undefined && last.segment >= cursor.segment) await this.cutTornTail(last, last.segment === cursor.segment ? cursor.offset : 0);
@@ -401,6 +405,7 @@ export class SpillLog {
       await this.writer!.truncate(segment.size).catch(noop);
       throw error;
     }
+    this.reader.offer(segment.segment, segment.size, frames);
     segment.size += frames.length;
     this.diskBytes += frames.length;
   }
@@ -524,15 +529,16 @@ export class SpillLog {
 
   private async moveCursor(to: SpillPosition): Promise<void> {
     const last = this.segments.at(-1);
-    // Caught up with the writer: close its segment so it can be deleted now rather than when it fills.
-    if (this.writer !== undefined && last !== undefined && to.segment === last.segment && to.offset >= last.size) {
+    // Caught up with the writer on a segment a quarter full: close it so that it is deleted
+    // now rather than when it fills (sooner would cost a file creation per batch).
+    if (this.writer !== undefined && last !== undefined && to.segment === last.segment && to.offset >= last.size && last.size >= this.options.segmentBytes / 4) {
       const writer = this.writer;
       this.writer = undefined;
       await writer.close();
     }
     this.cursor = this.normalize(to);
     if (this.readHead.segment < this.cursor.segment) this.readHead = this.cursor;
-    await writeCursor(this.folder, this.cursor, this.options.fsync === 'always');
+    await this.cursorFile!.write(this.cursor, this.options.fsync === 'always');
     while (this.segments.length > 0 && this.segments[0]!.segment < this.cursor.segment) {
       const done = this.segments.shift()!;
       this.diskBytes -= done.size;

@@ -34,10 +34,15 @@ export interface SpillOptions {
   /**
    * Most bytes the segment files of one backend may hold on disk; an append
    * beyond it is refused and its events are dropped as `spill-full`.
-   * Default 1 GiB.
+   * Delivered records stay on disk until their whole segment is delivered, so
+   * up to one segment of it may be records already delivered. Default 1 GiB.
    */
   maxBytes: number;
-  /** Size at which the segment being written is closed and a new one started, in bytes. Default 16 MiB. */
+  /**
+   * Size at which the segment being written is closed and a new one started,
+   * in bytes; at most half of `maxBytes`. Default 16 MiB, or `maxBytes / 8`
+   * when that is smaller.
+   */
   segmentBytes: number;
   /** Disk flush policy (see {@link SpillFsync}). Default `'interval'`. */
   fsync: SpillFsync;
@@ -69,14 +74,22 @@ function oneOf(option: string, value: unknown, allowed: readonly string[]): void
 /** Fills in defaults and validates; `prefix` names the option in errors (`delivery.spill`, `backends.mongo.delivery.spill`). */
 export function resolveSpillOptions(options: Partial<SpillOptions> | undefined, prefix = 'delivery.spill'): SpillOptions {
   const o = { ...DEFAULT_SPILL_OPTIONS, ...options } as SpillOptions;
+  if (options?.segmentBytes === undefined && Number.isSafeInteger(o.maxBytes)) {
+    o.segmentBytes = Math.max(64, Math.min(DEFAULT_SPILL_OPTIONS.segmentBytes, Math.floor(o.maxBytes / 8)));
+  }
   if (typeof o.dir !== 'string' || o.dir.trim() === '') {
     throw new ConfigurationError(`${prefix}.dir`, `expected the path of a folder, got ${JSON.stringify(o.dir) ?? String(o.dir)}`);
   }
   oneOf(`${prefix}.mode`, o.mode, ['overflow', 'always']);
-  integer(`${prefix}.maxBytes`, o.maxBytes, 1);
+  integer(`${prefix}.maxBytes`, o.maxBytes, 1024);
   // A record's length is a u32; the header alone is 8 bytes.
   integer(`${prefix}.segmentBytes`, o.segmentBytes, 64);
   if (o.segmentBytes > 0xffff_ffff) throw new ConfigurationError(`${prefix}.segmentBytes`, `expected at most 4 GiB − 1, got ${o.segmentBytes}`);
+  // Delivered records wait in their segment until all of it is delivered: with
+  // segments up to half of maxBytes, they can never fill the spill by themselves.
+  if (o.segmentBytes > o.maxBytes / 2) {
+    throw new ConfigurationError(`${prefix}.segmentBytes`, `expected at most half of maxBytes (${o.maxBytes}), got ${o.segmentBytes}`);
+  }
   oneOf(`${prefix}.fsync`, o.fsync, ['always', 'interval', 'never']);
   integer(`${prefix}.fsyncIntervalMs`, o.fsyncIntervalMs, 1);
   return o;

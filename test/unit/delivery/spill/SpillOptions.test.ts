@@ -13,12 +13,20 @@ test('defaults: overflow mode, 1 GiB, 16 MiB segments, fsync every second', () =
   assert.ok(Object.isFrozen(DEFAULT_SPILL_OPTIONS));
 });
 
+test('segments default to an eighth of a smaller maxBytes, so that a small spill still rolls and frees its segments', () => {
+  assert.equal(resolveSpillOptions({ dir: '/x', maxBytes: 64 * 1024 ** 2 }).segmentBytes, 8 * 1024 ** 2);
+  assert.equal(resolveSpillOptions({ dir: '/x', maxBytes: 1024 ** 4 }).segmentBytes, 16 * 1024 ** 2);
+  assert.equal(resolveSpillOptions({ dir: '/x', maxBytes: 4096, segmentBytes: 2048 }).segmentBytes, 2048);
+});
+
 test('the constructor rejects each bad option with a ConfigurationError naming it', () => {
   const cases: [Record<string, unknown>, string][] = [
     [{}, 'delivery.spill.dir'],
     [{ dir: '' }, 'delivery.spill.dir'],
     [{ dir: '/tmp/x', mode: 'sometimes' }, 'delivery.spill.mode'],
     [{ dir: '/tmp/x', maxBytes: 0 }, 'delivery.spill.maxBytes'],
+    [{ dir: '/tmp/x', maxBytes: 1000 }, 'delivery.spill.maxBytes'],
+    [{ dir: '/tmp/x', maxBytes: 1024 ** 3, segmentBytes: 1024 ** 3 / 2 + 1 }, 'delivery.spill.segmentBytes'],
     [{ dir: '/tmp/x', maxBytes: 1.5 }, 'delivery.spill.maxBytes'],
     [{ dir: '/tmp/x', segmentBytes: 10 }, 'delivery.spill.segmentBytes'],
     [{ dir: '/tmp/x', segmentBytes: 2 ** 32 }, 'delivery.spill.segmentBytes'],
