@@ -31,6 +31,11 @@ export interface SpillAppendResult {
   readonly appended: number;
   /** Events not written. With `spill-full`, those are the last events of the batch. */
   readonly refused: readonly SpillRefusal[];
+  /**
+   * Where the log ends after this append: give it to {@link SpillLog.ackThrough}
+   * once these events are delivered another way (a write-ahead log).
+   */
+  readonly end: SpillPosition;
 }
 
 /** Events read from the log, to be acknowledged once delivered. */
@@ -80,6 +85,10 @@ interface PendingBatch {
 }
 
 const noop = (): void => undefined;
+
+function compare(a: SpillPosition, b: SpillPosition): number {
+  return a.segment - b.segment || a.offset - b.offset;
+}
 
 /**
  * The durable spill of one backend: an append-only log of events in segment
@@ -211,6 +220,20 @@ export class SpillLog {
     const run = this.reading.then(() => this.read(Math.max(1, max), maxBytes));
     this.reading = run.catch(noop);
     return run;
+  }
+
+  /**
+   * Acknowledges every record before `position` (an append's `end`), for a log
+   * used as a write-ahead log whose events were delivered from memory: the
+   * cursor moves there (never back), reading resumes after it, and segments
+   * wholly behind it are deleted. Batches read before it are covered: their
+   * `ack` then does nothing more. (`counters.acked` counts only batch acks.)
+   */
+  ackThrough(position: SpillPosition): Promise<void> {
+    if (this.state !== 'open' || compare(position, this.cursor) <= 0) return Promise.resolve();
+    this.pending = this.pending.filter((batch) => compare(batch.end, position) > 0);
+    if (compare(this.readHead, position) < 0) this.readHead = position;
+    return this.enqueue(() => this.moveCursor(position));
   }
 
   /**
@@ -367,10 +390,12 @@ export class SpillLog {
     }
     for (let i = fits; i < payloads.length; i++) refused.push({ index: indexes[i]!, reason: 'spill-full' });
     this.stats.appended += written;
-    if (refused.length === 0) return { status: 'ok', appended: written, refused };
+    const last = this.segments.at(-1);
+    const end = last === undefined ? this.cursor : { segment: last.segment, offset: last.size };
+    if (refused.length === 0) return { status: 'ok', appended: written, refused, end };
     refused.sort((a, b) => a.index - b.index);
     const first = refused.find((r) => r.reason !== 'unserializable') ?? refused[0]!;
-    return { status: first.reason, appended: written, refused };
+    return { status: first.reason, appended: written, refused, end };
   }
 
   /** Closes the segment being written (flushed first unless `fsync: 'never'`) and starts the next. */
@@ -435,13 +460,16 @@ export class SpillLog {
     const events: TrackedEvent[] = [];
     let bytes = 0;
     const start = this.readHead;
+    let segment: Segment | undefined;
     while (events.length < max) {
-      const position = this.normalize(this.readHead);
-      this.readHead = position;
-      const segment = this.segments.find((s) => s.segment === position.segment);
-      if (segment === undefined || position.offset >= segment.size) break;
+      if (segment === undefined || this.readHead.offset >= segment.size) {
+        const position = this.normalize(this.readHead);
+        this.readHead = position;
+        segment = this.segments.find((s) => s.segment === position.segment);
+        if (segment === undefined || position.offset >= segment.size) break;
+      }
       const limit = segment.size;
-      const at = position.offset;
+      const at = this.readHead.offset;
       await this.reader.load(segment.segment, at, Math.min(at + HEADER_BYTES, limit), limit);
       let end = -1;
       if (at + HEADER_BYTES <= limit) {
@@ -528,6 +556,7 @@ export class SpillLog {
   }
 
   private async moveCursor(to: SpillPosition): Promise<void> {
+    if (compare(to, this.cursor) <= 0) return;
     const last = this.segments.at(-1);
     // Caught up with the writer on a segment a quarter full: close it so that it is deleted
     // now rather than when it fills (sooner would cost a file creation per batch).

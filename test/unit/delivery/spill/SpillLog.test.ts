@@ -55,7 +55,8 @@ const segmentsIn = (folder: string): string[] => readdirSync(folder).filter((n) 
 
 test('events round trip: same fields, timestamps restored as Date, in order', async (t) => {
   const log = await openLog(t, tempDir(t));
-  assert.deepEqual(await log.append(events(0, 20)), { status: 'ok', appended: 20, refused: [] });
+  const appended = await log.append(events(0, 20));
+  assert.deepEqual(appended, { status: 'ok', appended: 20, refused: [], end: { segment: 1, offset: log.bytes } });
   const batch = await log.readBatch(100);
   assert.deepEqual(batch.events, events(0, 20));
   assert.ok(batch.events[3]!.timestamp instanceof Date);
@@ -154,6 +155,29 @@ test('rewind hands out again what was read but not acknowledged; stale acks do n
   await stale.ack();
   assert.equal(log.counters.acked, 4);
   assert.deepEqual(await drain(log, 3), range(4, 10));
+});
+
+test('as a write-ahead log: ackThrough(append.end) acknowledges without reading, and only unacknowledged appends replay', async (t) => {
+  const dir = tempDir(t);
+  const log = await SpillLog.open('b', { dir, fsync: 'never', maxBytes: 64 * 1024, segmentBytes: 4096 });
+  let end = (await log.append(events(0, 10))).end;
+  for (let i = 10; i < 100; i += 10) {
+    const result = await log.append(events(i, 10));
+    await log.ackThrough(end); // the previous batch was delivered from memory
+    end = result.end;
+  }
+  assert.ok(log.bytes < 4096 + log.pendingBytes, 'the delivered segments are deleted');
+  const batch = await log.readBatch(5);
+  assert.deepEqual(idsOf(batch.events), range(90, 95), 'reading starts after what was acknowledged');
+  await log.ackThrough(end);
+  await batch.ack(); // covered already: nothing moves back
+  assert.equal(log.pendingBytes, 0);
+  assert.deepEqual(await drain(log), []);
+  await log.ackThrough({ segment: 1, offset: 0 }); // behind the cursor: ignored
+  await log.append(events(100, 5));
+  await log.close();
+  const reopened = await openLog(t, dir, { maxBytes: 64 * 1024, segmentBytes: 4096 });
+  assert.deepEqual(await drain(reopened), range(100, 105));
 });
 
 test('maxBytes: what would not fit is refused as spill-full (the tail of the batch), and fits again once delivered', async (t) => {
