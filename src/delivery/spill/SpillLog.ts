@@ -7,6 +7,8 @@ import { encodeFrames, frameEnd, HEADER_BYTES, resync } from './frame.js';
 import { SegmentReader } from './SegmentReader.js';
 import { listSegments, segmentName, type SpillPosition, syncFolder } from './segmentFiles.js';
 import { SpillCursor } from './SpillCursor.js';
+
+export type { SpillPosition } from './segmentFiles.js';
 import { SpillLock } from './SpillLock.js';
 import { resolveSpillOptions, type SpillOptions } from './SpillOptions.js';
 
