@@ -7,10 +7,10 @@ import { encodeFrames, frameEnd, HEADER_BYTES, resync } from './frame.js';
 import { SegmentReader } from './SegmentReader.js';
 import { listSegments, segmentName, type SpillPosition, syncFolder } from './segmentFiles.js';
 import { SpillCursor } from './SpillCursor.js';
-
-export type { SpillPosition } from './segmentFiles.js';
 import { SpillLock } from './SpillLock.js';
 import { resolveSpillOptions, type SpillOptions } from './SpillOptions.js';
+
+export type { SpillPosition } from './segmentFiles.js';
 
 /** Why {@link SpillLog.append} did not write an event. */
 export type SpillRefusalReason = 'spill-full' | 'unserializable' | 'io-error';
