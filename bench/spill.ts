@@ -7,6 +7,7 @@
 //    parse, acknowledge;
 //    both against writing the same events as JSON lines to a file with
 //    fs.createWriteStream (what the logger backend and its peers do);
+//    (and the same with fsync 'always', a disk flush per batch);
 // 3. replay after a restart: a new SpillLog on a folder holding the events
 //    (open, read in order, acknowledge), against reading the same JSON-lines
 //    file back and parsing every line.
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeEvent } from '../src/backends/logger/serializeEvent.js';
 import { SpillLog } from '../src/delivery/spill/SpillLog.js';
+import type { SpillFsync } from '../src/delivery/spill/SpillOptions.js';
 import type { TrackedEvent } from '../src/event/TrackedEvent.js';
 import { type BenchCase, runBench } from './harness.js';
 
@@ -56,23 +58,30 @@ async function writeLines(events: readonly TrackedEvent[]): Promise<{ ops: numbe
   return { ops: EVENTS, ms };
 }
 
+async function writeAheadLog(fsync: SpillFsync): Promise<{ ops: number; ms: number }> {
+  const events = makeEvents();
+  const { dir, done } = tempDir();
+  const start = performance.now();
+  const log = await SpillLog.open('file', { dir, fsync });
+  for (let i = 0; i < EVENTS; i += CHUNK) {
+    const result = await log.append(events.slice(i, i + CHUNK));
+    if (result.status !== 'ok') throw new Error(`append: ${result.status}`);
+    await log.ackThrough(result.end);
+  }
+  await log.close();
+  const ms = performance.now() - start;
+  if (log.counters.appended !== EVENTS || log.pendingBytes !== 0) throw new Error('not every event was appended and acknowledged');
+  done();
+  return { ops: EVENTS, ms };
+}
+
 const writeAhead: Record<string, BenchCase> = {
-  'SpillLog append+ackThrough': async () => {
-    const events = makeEvents();
-    const { dir, done } = tempDir();
-    const start = performance.now();
-    const log = await SpillLog.open('file', { dir });
-    for (let i = 0; i < EVENTS; i += CHUNK) {
-      const result = await log.append(events.slice(i, i + CHUNK));
-      if (result.status !== 'ok') throw new Error(`append: ${result.status}`);
-      await log.ackThrough(result.end);
-    }
-    await log.close();
-    const ms = performance.now() - start;
-    if (log.counters.appended !== EVENTS || log.pendingBytes !== 0) throw new Error('not every event was appended and acknowledged');
-    done();
-    return { ops: EVENTS, ms };
-  },
+  'SpillLog append+ackThrough': () => writeAheadLog('interval'),
+  'createWriteStream JSON lines': () => writeLines(makeEvents()),
+};
+
+const writeAheadAlways: Record<string, BenchCase> = {
+  'SpillLog append+ackThrough, fsync always': () => writeAheadLog('always'),
   'createWriteStream JSON lines': () => writeLines(makeEvents()),
 };
 
@@ -155,6 +164,15 @@ if (only === undefined || only in writeAhead) {
     peers: ['createWriteStream JSON lines'],
     goals: { 'createWriteStream JSON lines': 0.5 },
     cases: writeAhead,
+  });
+}
+if (only === undefined || (only in writeAheadAlways && !(only in writeAhead))) {
+  await runBench({
+    title: 'bench/spill: write-ahead log with fsync always (a disk flush per batch of 1 000)',
+    file: import.meta.url,
+    subject: 'SpillLog append+ackThrough, fsync always',
+    peers: ['createWriteStream JSON lines'],
+    cases: writeAheadAlways,
   });
 }
 if (only === undefined || (only in throughput && !(only in writeAhead))) {
