@@ -19,7 +19,12 @@ export type SpillRefusalReason = 'spill-full' | 'unserializable' | 'io-error';
 export interface SpillRefusal {
   /** Index of the event in the array given to `append`. */
   readonly index: number;
-  /** `spill-full`: `maxBytes` reached; `unserializable`: its JSON could not be built; `io-error`: the write failed. */
+  /**
+   * `spill-full`: `maxBytes` reached; `unserializable`: its JSON could not be
+   * built; `io-error`: the write (or, with `fsync: 'always'`, the flush)
+   * failed. After a failed flush the events may still be on disk and be
+   * replayed: refused events are not guaranteed absent, only not guaranteed kept.
+   */
   readonly reason: SpillRefusalReason;
   /** The error, for `unserializable` and `io-error`. */
   readonly error?: unknown;
@@ -389,6 +394,10 @@ export class SpillLog {
       else if (this.options.fsync === 'interval' && written > 0) this.scheduleSync();
     } catch (error) {
       for (let i = written; i < fits; i++) refused.push({ index: indexes[i]!, reason: 'io-error', error });
+      // The next append starts a new segment rather than write after a failure.
+      const writer = this.writer;
+      this.writer = undefined;
+      await writer?.close().catch(noop);
     }
     for (let i = fits; i < payloads.length; i++) refused.push({ index: indexes[i]!, reason: 'spill-full' });
     this.stats.appended += written;

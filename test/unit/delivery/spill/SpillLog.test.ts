@@ -209,6 +209,22 @@ test('an event whose JSON cannot be built is refused alone (unserializable); the
   assert.deepEqual(await drain(log), [0, 2]);
 });
 
+test('a failed write refuses its events as io-error; the next append goes to a new segment and the log stays readable', async (t) => {
+  const dir = tempDir(t);
+  const log = await openLog(t, dir);
+  await log.append(events(0, 5));
+  // Break the segment being written under the log's feet.
+  await (log as unknown as { writer: { close(): Promise<void> } }).writer.close();
+  const failed = await log.append(events(5, 3));
+  assert.equal(failed.status, 'io-error');
+  assert.equal(failed.appended, 0);
+  assert.deepEqual(failed.refused.map((r) => [r.index, r.reason]), [[0, 'io-error'], [1, 'io-error'], [2, 'io-error']]);
+  assert.ok(failed.refused[0]!.error instanceof Error);
+  assert.equal((await log.append(events(8, 3))).status, 'ok');
+  assert.equal(segmentsIn(join(dir, 'b')).length, 2);
+  assert.deepEqual(await drain(log), [0, 1, 2, 3, 4, 8, 9, 10]);
+});
+
 test('readBatch honours max and, past the first event, maxBytes', async (t) => {
   const log = await openLog(t, tempDir(t));
   await log.append(events(0, 10));
