@@ -1,4 +1,4 @@
-import { link, readFile, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { SpillLockedError } from '../../errors.js';
@@ -7,6 +7,12 @@ import { SpillLockedError } from '../../errors.js';
 // told apart: ours (refused) or left by an earlier process that had the same
 // pid, as a restarted container's pid 1 does (stale).
 const heldHere = new Set<string>();
+
+// The holder touches its lock file this often; a lock of another host (whose
+// pid cannot be checked from here) untouched for STALE_MS is taken over, so a
+// container recreated under a new host name is not locked out of its volume.
+const HEARTBEAT_MS = 10_000;
+const STALE_MS = 60_000;
 
 interface LockContent {
   pid: number;
@@ -39,13 +45,24 @@ function isAlive(pid: number): boolean {
  * unique temporary file, then hard-linked to `lock`, which fails if `lock`
  * exists: the same guarantee as `O_EXCL`, without a window where the file
  * exists but is empty). A lock whose process is gone (`process.kill(pid, 0)`
- * fails) is taken over; a lock of another host is never taken over.
+ * fails) is taken over. The holder touches the file every 10 s; a lock of
+ * another host (a folder shared over the network) is taken over only once
+ * untouched for a minute.
  */
 export class SpillLock {
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+
   private constructor(
     readonly folder: string,
     private readonly text: string,
-  ) {}
+  ) {
+    const path = join(folder, 'lock');
+    this.heartbeat = setInterval(() => {
+      const now = new Date();
+      utimes(path, now, now).catch(() => undefined);
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
 
   /** Takes the lock of `folder` or throws {@link SpillLockedError} naming it and its holder. */
   static async acquire(folder: string, option: string): Promise<SpillLock> {
@@ -77,10 +94,14 @@ export class SpillLock {
         }
         const holder = parse(await readFile(path, 'utf8').catch(() => ''));
         if (holder !== undefined) {
-          if (holder.hostname !== content.hostname) throw new SpillLockedError(option, folder, holder.pid, `a process on host ${holder.hostname}`);
-          if (holder.pid !== process.pid && isAlive(holder.pid)) throw new SpillLockedError(option, folder, holder.pid, 'another process');
+          if (holder.hostname !== content.hostname) {
+            const touched = await stat(path).then((s) => s.mtimeMs, () => 0);
+            if (Date.now() - touched < STALE_MS) throw new SpillLockedError(option, folder, holder.pid, `a process on host ${holder.hostname}`);
+          } else if (holder.pid !== process.pid && isAlive(holder.pid)) {
+            throw new SpillLockedError(option, folder, holder.pid, 'another process');
+          }
         }
-        // Stale: its process is gone (or it is ours from an earlier life); take it over.
+        // Stale: its process is gone (or it is ours from an earlier life, or its host stopped touching it); take it over.
         await unlink(path).catch((error: NodeJS.ErrnoException) => {
           if (error.code !== 'ENOENT') throw error;
         });
@@ -92,6 +113,7 @@ export class SpillLock {
 
   /** Removes the lock file if it is still ours. Idempotent. */
   async release(): Promise<void> {
+    clearInterval(this.heartbeat);
     if (!heldHere.delete(this.folder)) return;
     const path = join(this.folder, 'lock');
     const current = await readFile(path, 'utf8').catch(() => undefined);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -84,11 +84,23 @@ test('a lock with our own pid that this process did not take (an earlier life, a
   await (await SpillLog.open('b', { dir, fsync: 'never' })).close();
 });
 
-test('a lock held by a live process, or by another host, is never taken over', async (t) => {
+test('a lock held by a live process, or by another host that keeps it fresh, is not taken over', async (t) => {
   const dir = tempDir(t);
   mkdirSync(join(dir, 'b'));
   writeFileSync(join(dir, 'b', 'lock'), JSON.stringify({ pid: process.ppid, hostname: hostname() }));
   await assert.rejects(SpillLog.open('b', { dir }), (error: unknown) => error instanceof SpillLockedError && error.pid === process.ppid);
   writeFileSync(join(dir, 'b', 'lock'), JSON.stringify({ pid: deadPid(), hostname: 'elsewhere.example' }));
   await assert.rejects(SpillLog.open('b', { dir }), /locked by a process on host elsewhere\.example/);
+});
+
+test('a lock of another host untouched for over a minute is taken over (a container recreated under a new host name)', async (t) => {
+  const dir = tempDir(t);
+  mkdirSync(join(dir, 'b'));
+  const lock = join(dir, 'b', 'lock');
+  writeFileSync(lock, JSON.stringify({ pid: process.pid, hostname: 'old-pod-7f9c' }));
+  const twoMinutesAgo = new Date(Date.now() - 120_000);
+  utimesSync(lock, twoMinutesAgo, twoMinutesAgo);
+  const log = await SpillLog.open('b', { dir, fsync: 'never' });
+  assert.equal((JSON.parse(readFileSync(lock, 'utf8')) as { hostname: string }).hostname, hostname());
+  await log.close();
 });
