@@ -175,3 +175,25 @@ export class CounterStoreError extends EventTrackError {
     this.writes = options.writes ?? 0;
   }
 }
+
+/**
+ * A spill folder is already in use by another live process (or by another
+ * spill of this process): two writers would corrupt each other's segments.
+ * Give each process its own `delivery.spill.dir`.
+ */
+export class SpillLockedError extends ConfigurationError {
+  /** The spill folder that is locked (`<dir>/<backend>`). */
+  readonly dir: string;
+  /** The process id written in the lock file by its holder. */
+  readonly pid: number;
+
+  constructor(option: string, dir: string, pid: number, holder: string) {
+    super(
+      option,
+      `the spill folder "${dir}" is locked by ${holder} (pid ${pid}); each process needs its own spill folder. ` +
+        `If that process is gone, delete "${dir}/lock".`,
+    );
+    this.dir = dir;
+    this.pid = pid;
+  }
+}

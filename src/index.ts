@@ -173,3 +173,8 @@ export type {
 } from './catalog/types.js';
 export type { MarkdownOptions } from './catalog/toMarkdown.js';
 export type { JSONSchemaOptions } from './catalog/toJSONSchema.js';
+
+// ── durable spill storage (issue 12)
+export { SpillLockedError } from './errors.js';
+export { DEFAULT_SPILL_OPTIONS } from './delivery/spill/SpillOptions.js';
+export type { SpillOptions, SpillMode, SpillFsync } from './delivery/spill/SpillOptions.js';
