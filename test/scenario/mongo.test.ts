@@ -116,7 +116,7 @@ describe('scenario: MongoBackend under FerretDB faults', { skip: skipUnlessBinar
       late = await faultyFerretDB({ port });
       const upAt = performance.now();
       for (let i = total / 2; i < total; i++) tracker.emit('late.start', { seq: i });
-      const report = await tracker.flush(15_000);
+      const report = await tracker.flush(8_000);
       const stats = tracker.stats().backends['mongo']!;
       const stored = await storedSeqs(url, db);
       figures('mongo-down-at-first-send', {
