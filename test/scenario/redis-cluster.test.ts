@@ -2,7 +2,8 @@
 // under CounterBackend while counts stream in: one master hung with SIGSTOP
 // for a second (what already holds: totals exact), and one master SIGKILLed
 // and restarted on the same port, data and nodes.conf well before the cluster
-// would declare it failed. Totals exact (what already holds).
+// would declare it failed. Totals exact: the hang already holds; the crash
+// exposes a defect (see its test).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { skipUnlessBinary, uniquePrefix } from '../support/env.js';
@@ -31,7 +32,7 @@ describe('scenario: Redis Cluster node faults under CounterBackend', { skip: ski
         await sleep(40);
       }
       await p.tracker.flush(20_000);
-      const settled = await settle(p.metrics, 15_000);
+      const settled = await settle(p.metrics, 10_000);
       const stats = p.metrics.stats();
       const counted = settled.settled ? await countedEvents(p.metrics, workload) : -1;
       figures(name, {
@@ -45,7 +46,7 @@ describe('scenario: Redis Cluster node faults under CounterBackend', { skip: ski
         elapsedMs: Math.round(performance.now() - started),
         peakRssMiB: peakRssMiB(),
       });
-      assert.equal(settled.settled, true, `Metrics did not settle within 15 s: ${String(settled.lastError)}`);
+      assert.equal(settled.settled, true, `Metrics did not settle within 10 s: ${String(settled.lastError)}`);
       assert.equal(stats.droppedWrites, 0, JSON.stringify(stats));
       assert.ok(stats.failedFlushes > 0, 'the fault must have failed some flushes');
       assert.equal(counted, workload.events.length);
@@ -62,14 +63,23 @@ describe('scenario: Redis Cluster node faults under CounterBackend', { skip: ski
     });
   });
 
-  // Seen once while writing this suite (crash+restart of one master followed by
-  // a SIGSTOP of another in the same run): the store's per-node pipelines kept
-  // failing with `MOVED <slot> <restarted node>` for 20 s. Not reproduced with
-  // the faults apart; reported to the lead.
-  test('a master SIGKILLed and restarted at once: totals exact at all 7 granularities', { timeout: 60_000 }, async () => {
+  // DEFECT (found by this suite; not in issue #10's list, same theme): after
+  // a master is SIGKILLed and restarted (same port, data and nodes.conf, back
+  // after 2 s, before the cluster would mark it failed), RedisCounterStore's
+  // writes fail for good with `MOVED <slot> <the restarted node>`: ioredis
+  // dropped the dead node from its connection pool (a slot refresh while it
+  // was down), nothing refreshes the slot map afterwards (ioredis has no
+  // `slotsRefreshInterval` by default), so each per-node pipeline goes to a
+  // random node, and ioredis only follows a pipeline's MOVED when every reply
+  // names the same slot. On main: thousands of writes dropped, totals wrong.
+  // Single commands on the same client recover at once.
+  test('DEFECT (cluster): a master SIGKILLed and restarted 2 s later: totals exact at all 7 granularities', { timeout: 60_000 }, async () => {
     await run('cluster-node-sigkill-restart', 4040, async (i) => {
       if (i === 6) await cluster.node(0).crash();
-      if (i === 12) await cluster.node(0).restart();
+      if (i === 12) {
+        await sleep(2_000);
+        await cluster.node(0).restart();
+      }
     });
   });
 });
