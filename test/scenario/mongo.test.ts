@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MongoClient } from 'mongodb';
 import { MongoBackend } from '../../src/backends/mongodb/MongoBackend.js';
+import { MongoEventStore } from '../../src/backends/mongodb/MongoEventStore.js';
 import { createTracker } from '../../src/tracker/createTracker.js';
 import type { DropNotice } from '../../src/tracker/TrackerEvents.js';
 import { skipUnlessBinary, uniqueDbName } from '../support/env.js';
@@ -133,6 +134,51 @@ describe('scenario: MongoBackend under FerretDB faults', { skip: skipUnlessBinar
       assert.equal(stats.dropped, 0);
     } finally {
       await tracker.shutdown(2_000);
+      await late?.stop();
+    }
+  });
+
+  // DEFECT 1 (issue #10), the query side: the same closed topology makes a
+  // MongoEventStore whose first query ran while the server was down fail every
+  // later query ("Topology is closed"). After the fix it answers once the
+  // server is up.
+  test('DEFECT 1: MongoEventStore queried while FerretDB is down answers once it is started on the same port', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const url = `mongodb://127.0.0.1:${port}/`;
+    const db = uniqueDbName('lateq');
+    const store = new MongoEventStore({ url, db, clientOptions: FAST_FAIL });
+    let late: FaultyFerretDB | undefined;
+    try {
+      await assert.rejects(store.countEvents({}), 'nothing listens yet');
+      late = await faultyFerretDB({ port });
+      const seed = new MongoClient(url);
+      try {
+        await seed.db(db).collection('events').insertMany(
+          Array.from({ length: 10 }, (_, i) => ({ _id: `e${i}` as never, name: 'late.query', timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, i)), context: {}, data: {} })),
+        );
+      } finally {
+        await seed.close();
+      }
+      let count: number | undefined;
+      let lastError: unknown;
+      const upAt = performance.now();
+      await until(async () => {
+        try {
+          count = await store.countEvents({});
+          return true;
+        } catch (error) {
+          lastError = error;
+          return false;
+        }
+      }, 5_000);
+      figures('mongo-store-down-at-first-query', {
+        count: count ?? 'failed',
+        msFromServerUp: Math.round(performance.now() - upAt),
+        lastError: JSON.stringify(String((lastError as Error | undefined)?.message ?? '')),
+      });
+      assert.equal(count, 10, `the store still fails 5 s after the server is up: ${String((lastError as Error | undefined)?.message)}`);
+    } finally {
+      await store.close();
       await late?.stop();
     }
   });
