@@ -1,5 +1,7 @@
-// The test command: runs test/unit, then test/integration against real servers.
-// Usage: tsx scripts/run-tests.ts [unit|integration|all] [file filter]
+// The test command: runs test/unit, then test/integration against real servers,
+// then test/scenario (fault injection: each scenario starts, kills and hangs
+// servers of its own, so only their binaries must be installed).
+// Usage: tsx scripts/run-tests.ts [unit|integration|scenario|all] [file filter]
 //
 // For the integration files selected, each server kind they need (found by
 // scanning them for `skipUnless('redis' | 'cluster' | 'mongodb')` or the env
@@ -77,11 +79,11 @@ function banner(lines: string[]): string {
 
 const which = process.argv[2] ?? 'all';
 const filter = process.argv[3];
-if (!['unit', 'integration', 'all'].includes(which)) {
-  process.stderr.write(`usage: tsx scripts/run-tests.ts [unit|integration|all] [file filter]\n`);
+if (!['unit', 'integration', 'scenario', 'all'].includes(which)) {
+  process.stderr.write(`usage: tsx scripts/run-tests.ts [unit|integration|scenario|all] [file filter]\n`);
   process.exit(2);
 }
-const suites = which === 'all' ? ['unit', 'integration'] : [which];
+const suites = which === 'all' ? ['unit', 'integration', 'scenario'] : [which];
 let files: string[] = [];
 for (const suite of suites) files = files.concat(listTests(join('test', suite)));
 if (filter !== undefined) files = files.filter((f) => f.includes(filter));
@@ -93,6 +95,19 @@ for (const file of integrationFiles) {
   const source = readFileSync(file, 'utf8');
   for (const kind of Object.keys(KINDS) as Kind[]) {
     if (KINDS[kind].pattern.test(source)) needed.set(kind, [...(needed.get(kind) ?? []), file]);
+  }
+}
+
+// Scenario files start their own servers (test/scenario/faults.ts): they need the binaries only.
+const SCENARIO_BINARIES: { binary: string; pattern: RegExp }[] = [
+  { binary: 'redis-server', pattern: /\bfaultyRedis\b|\bfaultyCluster\b|skipUnlessBinary\(\s*['"]redis-server['"]/ },
+  { binary: 'ferretdb', pattern: /\bfaultyFerretDB\b|skipUnlessBinary\(\s*['"]ferretdb['"]/ },
+];
+const missingBinaries = new Map<string, string[]>();
+for (const file of files.filter((f) => f.startsWith(join('test', 'scenario')))) {
+  const source = readFileSync(file, 'utf8');
+  for (const { binary, pattern } of SCENARIO_BINARIES) {
+    if (pattern.test(source) && findBinary(binary) === undefined) missingBinaries.set(binary, [...(missingBinaries.get(binary) ?? []), file]);
   }
 }
 
@@ -133,10 +148,12 @@ try {
     process.stdout.write(`[run-tests] ${kind}: started ${info.envVar}=${started.value} in ${Date.now() - t0} ms\n`);
   }
 
+  for (const [binary, users] of missingBinaries) missing.push(`${binary} (not installed): ${users.join(', ')}`);
+
   let skipBanner = '';
   if (missing.length > 0) {
     skipBanner = banner([
-      requireServers ? 'REQUIRE_SERVERS=1: MISSING SERVERS, FAILING' : 'INTEGRATION SUITES SKIPPED: SERVERS NOT INSTALLED',
+      requireServers ? 'REQUIRE_SERVERS=1: MISSING SERVERS, FAILING' : 'INTEGRATION/SCENARIO SUITES SKIPPED: SERVERS NOT INSTALLED',
       ...missing,
       'Install them with: npm run servers:install   (bash .ci/install-servers)',
       'or point REDIS_URL / REDIS_CLUSTER_NODES / MONGODB_URL at your own servers.',

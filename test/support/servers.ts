@@ -143,10 +143,27 @@ class ManagedProcess {
     const child = this.child;
     if (child === undefined) return;
     child.kill(signal);
+    // A process hung with SIGSTOP handles SIGTERM only once resumed.
+    if (signal !== 'SIGKILL') child.kill('SIGCONT');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await this.exited;
     clearTimeout(timer);
     this.child = undefined;
+  }
+
+  /**
+   * Sends `signal` to the running process without waiting (`SIGSTOP` hangs it:
+   * its sockets stay open and accept bytes but nothing is answered; `SIGCONT`
+   * resumes it). Throws when the process is not running.
+   */
+  signal(signal: NodeJS.Signals): void {
+    if (this.child === undefined) throw new Error(`${this.label} is not running`);
+    this.child.kill(signal);
+  }
+
+  /** Process id of the running server, or `undefined`. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** Synchronous SIGKILL, for process exit. */
@@ -176,6 +193,10 @@ export interface ServerHandle {
   halt(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** Starts the process again after `halt()` (same port, same data). */
   start(): Promise<void>;
+  /** Sends a signal to the running process, e.g. `SIGSTOP` (hang) and `SIGCONT` (resume); see the fault injector in test/scenario. */
+  signal(signal: NodeJS.Signals): void;
+  /** Process id of the running server, or `undefined` while halted. */
+  readonly pid: number | undefined;
   /** Kills the process and removes its temp dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -189,7 +210,7 @@ function redisArgs(port: number, dir: string, extra: string[] = []): string[] {
   return ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', ...extra];
 }
 
-function handle(proc: ManagedProcess, port: number, dir: string): ServerHandle {
+function handle<T extends object = object>(proc: ManagedProcess, port: number, dir: string, extra?: T): ServerHandle & T {
   let stopped = false;
   const entry = {
     kill() {
@@ -198,12 +219,18 @@ function handle(proc: ManagedProcess, port: number, dir: string): ServerHandle {
     },
   };
   live.add(entry);
+  // Built in one literal (not spread later) so that the `pid` getter stays live.
   return {
+    ...(extra as T),
     host: HOST,
     port,
     dir,
-    halt: (signal) => proc.halt(signal),
+    halt: (signal: 'SIGTERM' | 'SIGKILL' | undefined) => proc.halt(signal),
     start: () => proc.start(),
+    signal: (signal: NodeJS.Signals) => proc.signal(signal),
+    get pid() {
+      return proc.pid;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -220,25 +247,30 @@ function requireBinary(name: string): string {
   return path;
 }
 
-/** Starts a standalone redis-server on a free loopback port. */
-export async function startRedis(options: { port?: number } = {}): Promise<RedisServer> {
+/**
+ * Starts a standalone redis-server on a free loopback port; `args` adds
+ * redis-server flags (e.g. `['--appendonly', 'yes', '--appendfsync', 'always']`).
+ */
+export async function startRedis(options: { port?: number; args?: readonly string[] } = {}): Promise<RedisServer> {
   const binary = requireBinary('redis-server');
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'eventtrack-redis-'));
-  const proc = new ManagedProcess('redis-server', binary, redisArgs(port, dir), port, join(dir, 'server.log'));
+  const proc = new ManagedProcess('redis-server', binary, redisArgs(port, dir, [...(options.args ?? [])]), port, join(dir, 'server.log'));
   try {
     await proc.start();
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  return { ...handle(proc, port, dir), url: `redis://${HOST}:${port}` };
+  return handle(proc, port, dir, { url: `redis://${HOST}:${port}` });
 }
 
 export interface RedisCluster {
   readonly nodes: readonly { host: string; port: number }[];
   /** `127.0.0.1:p1,127.0.0.1:p2,…` as passed in REDIS_CLUSTER_NODES. */
   readonly nodesEnv: string;
+  /** One handle per node, in `nodes` order: halt, start, signal a single node. */
+  readonly servers: readonly ServerHandle[];
   /** Kills every node and removes their temp dirs. Idempotent. */
   stop(): Promise<void>;
 }
@@ -248,8 +280,11 @@ async function redisCli(port: number, ...args: string[]): Promise<string> {
   return stdout;
 }
 
-/** Starts `masters` cluster-enabled redis-servers, joins them into a cluster (no replicas) and waits until it is ok. */
-export async function startRedisCluster(options: { masters?: number } = {}): Promise<RedisCluster> {
+/**
+ * Starts `masters` cluster-enabled redis-servers, joins them into a cluster (no
+ * replicas) and waits until it is ok; `args` adds redis-server flags to every node.
+ */
+export async function startRedisCluster(options: { masters?: number; args?: readonly string[] } = {}): Promise<RedisCluster> {
   const masters = options.masters ?? 3;
   const binary = requireBinary('redis-server');
   const taken = new Set<number>();
@@ -267,6 +302,7 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
         '--cluster-config-file', join(dir, 'nodes.conf'),
         '--cluster-announce-ip', HOST,
         '--cluster-node-timeout', '5000',
+        ...(options.args ?? []),
       ];
       const proc = new ManagedProcess(`redis-server (cluster node ${i + 1})`, binary, redisArgs(port, dir, extra), port, join(dir, 'server.log'));
       handles.push(handle(proc, port, dir));
@@ -287,7 +323,7 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
         await sleep(100);
       }
     }
-    return { nodes: handles.map((h) => ({ host: HOST, port: h.port })), nodesEnv: addresses.join(','), stop };
+    return { nodes: handles.map((h) => ({ host: HOST, port: h.port })), nodesEnv: addresses.join(','), servers: handles, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -326,5 +362,5 @@ export async function startFerretDB(options: { port?: number; dir?: string; args
     if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  return { ...handle(proc, port, dir), url: `mongodb://${HOST}:${port}/` };
+  return handle(proc, port, dir, { url: `mongodb://${HOST}:${port}/` });
 }
