@@ -183,7 +183,7 @@ describe('Dispatcher', () => {
     const first = dispatcher.close(30, 'shutdown-timeout', true);
     const second = dispatcher.close(30, 'backend-removed', true);
     assert.equal(first, second);
-    assert.deepEqual(await first, { pending: 1 });
+    assert.deepEqual(await first, { pending: 1, delivered: 0, dropped: 0 });
     assert.equal(closes, 1);
     assert.deepEqual(drops.map((d) => d.reason), ['shutdown-timeout']);
   });

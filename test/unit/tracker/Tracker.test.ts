@@ -139,7 +139,10 @@ describe('Tracker.emit', () => {
     await sleep(20);
     assert.equal(good.events.length, 100, 'the healthy backend got everything without waiting for the others');
     const report = await tracker.flush(1000);
-    assert.equal(report.complete, true);
+    assert.equal(report.complete, false, 'events were dropped during the flush');
+    assert.deepEqual(report.backends['good'], { pending: 0, delivered: 0, dropped: 0 }, 'delivered before the flush began');
+    for (const name of ['throws', 'rejects', 'hangs']) assert.deepEqual(report.backends[name], { pending: 0, delivered: 0, dropped: 100 }, name);
+    assert.equal(report.dropped, 300);
     const stats = tracker.stats().backends;
     assert.equal(stats['good']!.sent, 100);
     for (const name of ['throws', 'rejects', 'hangs']) {
@@ -265,7 +268,7 @@ describe('Tracker lifecycle', () => {
     assert.equal(closed, 1, 'shutdown resolves only after the removed backend is closed');
     assert.deepEqual(held.events.map((e) => e.name), ['a']);
     assert.equal(flushReport.complete, true);
-    assert.deepEqual(shutdownReport.backends['slow'], { pending: 0 });
+    assert.deepEqual(shutdownReport.backends['slow'], { pending: 0, delivered: 1, dropped: 0 });
     assert.equal(await removed, true);
   });
 
@@ -281,10 +284,10 @@ describe('Tracker lifecycle', () => {
   test('an emit nested in another emit’s normalisation (toJSON) leaves the outer size check intact', async () => {
     const { tracker, memory, errors } = setup({ maxEventSize: 400 });
     const nested = { toJSON: () => (tracker.emit('inner.1', {}), tracker.emit('inner.2', {}), 'n') };
-    tracker.emit('outer', { first: { big: 'x'.repeat(300) }, nested });
+    tracker.emit('outer', { nested, last: { big: 'x'.repeat(300) } });
     await tracker.flush();
     assert.deepEqual(memory.events.map((e) => e.name), ['inner.1', 'inner.2']);
-    assert.ok(errors.some((e) => /"outer" is \d+ characters/.test(e.message)));
+    assert.ok(errors.some((e) => /"outer" is more than \d+ characters/.test(e.message)));
   });
 
   test('flush emits a flush event with its report', async () => {
