@@ -24,7 +24,10 @@ import { type BackendRegistration, type ResolvedTrackerOptions, resolveTrackerOp
 
 /** Options of a single `emit` call. */
 export interface EmitOptions {
-  /** When the event happened, if not now (a `Date` or epoch milliseconds). */
+  /**
+   * When the event happened, if not now: a `Date` or epoch milliseconds within
+   * years 0000–9999; anything else is rejected as `invalid-timestamp`.
+   */
   timestamp?: Date | number;
 }
 

@@ -228,7 +228,7 @@ describe('Dispatcher.flush with several batches in flight', () => {
   test('counts, of the events it waited for, those delivered and those dropped (partial failure, then retries exhausted)', async () => {
     let attempt = 0;
     const backend: Backend = {
-      send: (events) => {
+      send: () => {
         attempt++;
         if (attempt === 1) throw new PartialDeliveryError([{ index: 1, error: new Error('x'), retryable: true }, { index: 2, error: new Error('bad'), retryable: false }]);
         throw new Error('down');
