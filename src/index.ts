@@ -27,6 +27,7 @@ export { registerTracker, getTracker, unregisterTracker, DEFAULT_TRACKER_NAME } 
 export { DEFAULT_TRACKER_OPTIONS } from './tracker/TrackerOptions.js';
 export type { TrackerOptions, BackendRegistration } from './tracker/TrackerOptions.js';
 export type { DropNotice, FlushReport, TrackerStats, TrackerEventTypes } from './tracker/TrackerEvents.js';
+export type { BackendFlushReport } from './tracker/TrackerEvents.js';
 export { runProcessors } from './tracker/Processor.js';
 export type { Processor } from './tracker/Processor.js';
 export { AsyncContextStore } from './context/AsyncContextStore.js';

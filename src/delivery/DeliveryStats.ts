@@ -16,6 +16,8 @@ export type DropReason =
   | 'invalid-name'
   /** The event's JSON exceeded `maxEventSize`. */
   | 'oversized'
+  /** The `timestamp` option of `emit` was not a valid Date or epoch ms in years 0000–9999. */
+  | 'invalid-timestamp'
   /** A tracker processor returned `null`. */
   | 'processor'
   /** The event is not in the catalog and its `undefinedEvents` policy is `reject`. */

@@ -14,22 +14,52 @@ export interface DispatcherHooks {
   error(error: BackendError): void;
 }
 
-/** What a dispatcher's `flush` could not finish. */
+/** What became of the events a dispatcher held when its `flush` was called. */
 export interface DispatcherFlushResult {
-  /** Events emitted before the flush that were neither delivered nor dropped by the deadline. */
+  /** Events accepted before the flush that were neither delivered nor dropped by the deadline. */
   pending: number;
+  /** Of those events, how many the backend confirmed during the flush. */
+  delivered: number;
+  /** Of those events, how many were dropped during the flush (any reason). */
+  dropped: number;
 }
 
+/**
+ * Events accepted by a dispatcher are numbered in order (their sequence
+ * number, `seq`): the queue holds a contiguous run of them, the oldest at its
+ * head. A batch holds a run too (`first`, `first + 1`, …) until a partial
+ * failure leaves some of them, listed in `seqs`.
+ */
 interface Batch {
-  events: TrackedEvent[];
+  events: readonly TrackedEvent[];
+  first: number;
+  seqs: number[] | undefined;
   attempt: number;
   abandoned: boolean;
   retryTimer: NodeJS.Timeout | undefined;
 }
 
+/** A `flush` waiting for every event numbered below `target` to settle, counting how they did. */
 interface Waiter {
   target: number;
+  delivered: number;
+  dropped: number;
   resolve: () => void;
+}
+
+/** The sequence numbers of a batch's events: a run from `first`, or a list. */
+type Seqs = number | readonly number[];
+
+function seqAt(batch: Batch, index: number): number {
+  return batch.seqs === undefined ? batch.first + index : batch.seqs[index]!;
+}
+
+/** How many of `count` events numbered `seqs` are below `target`. */
+function countBelow(seqs: Seqs, count: number, target: number): number {
+  if (typeof seqs === 'number') return Math.max(0, Math.min(count, target - seqs));
+  let n = 0;
+  for (const seq of seqs) if (seq < target) n++;
+  return n;
 }
 
 /** A failure the backend marked as permanent (`error.retryable === false`). */
@@ -48,9 +78,8 @@ export class Dispatcher {
   private readonly inFlight = new Set<Batch>();
   private readonly waiters: Waiter[] = [];
   private readonly counters: BackendStats = { queued: 0, inFlight: 0, sent: 0, failed: 0, retried: 0, dropped: 0, dropReasons: {} };
-  /** Events accepted into the queue, ever; `settled` counts those delivered or dropped since. */
+  /** Events accepted into the queue, ever: the next event's sequence number. */
   private accepted = 0;
-  private settled = 0;
   private lingerTimer: NodeJS.Timeout | undefined;
   private due = false;
   private pumpScheduled = false;
@@ -70,10 +99,12 @@ export class Dispatcher {
   enqueue(event: TrackedEvent): void {
     if (this.queue.full) {
       if (this.options.overflow === 'drop-newest') {
-        this.drop([event], 'queue-full', undefined, false);
+        this.drop([event], 'queue-full', undefined, undefined);
         return;
       }
-      this.drop([this.queue.shift()!], 'queue-full');
+      const oldest = this.accepted - this.queue.length;
+      this.drop([this.queue.shift()!], 'queue-full', undefined, oldest);
+      this.checkWaiters();
     }
     this.queue.push(event);
     this.accepted++;
@@ -89,22 +120,27 @@ export class Dispatcher {
 
   /** Counts events given up on before they were queued (a backend's own processor dropped them). */
   dropUnqueued(events: readonly TrackedEvent[], reason: DropReason): void {
-    this.drop(events, reason, undefined, false);
+    this.drop(events, reason, undefined, undefined);
   }
 
-  /** Sends what is queued and waits until everything accepted so far is delivered or dropped, or `timeoutMs` passes. */
+  /**
+   * Sends what is queued and waits until every event accepted before this
+   * call is delivered or dropped, or `timeoutMs` passes; events accepted later
+   * (even when delivered first, `maxInFlight` > 1) do not count.
+   */
   async flush(timeoutMs: number): Promise<DispatcherFlushResult> {
-    const target = this.accepted;
-    if (this.settled < target) {
+    const waiter: Waiter = { target: this.accepted, delivered: 0, dropped: 0, resolve: () => undefined };
+    if (this.lowestUnsettled() < waiter.target) {
       this.draining++;
       try {
+        const settled = this.waitFor(waiter, timeoutMs); // listening before anything is sent
         this.pump();
-        await this.waitFor(target, timeoutMs);
+        await settled;
       } finally {
         this.draining--;
       }
     }
-    const pending = Math.max(0, target - this.settled);
+    const pending = this.unsettledBelow(waiter.target);
     if (pending === 0 && this.backend.flush !== undefined) {
       try {
         await withTimeout(() => this.backend.flush!(), timeoutMs, `backend "${this.name}" flush`);
@@ -112,7 +148,7 @@ export class Dispatcher {
         this.hooks.error(new BackendError(this.name, 'flush', messageOf(error), { cause: error }));
       }
     }
-    return { pending };
+    return { pending, delivered: waiter.delivered, dropped: waiter.dropped };
   }
 
   /**
@@ -165,7 +201,10 @@ export class Dispatcher {
       this.queue.length > 0 &&
       (this.queue.length >= batchSize || this.due || this.draining > 0)
     ) {
-      const batch: Batch = { events: this.queue.take(batchSize), attempt: 1, abandoned: false, retryTimer: undefined };
+      const first = this.accepted - this.queue.length;
+      // Frozen: a backend that changed the array would change what a retry sends (and, under a Router, what sibling routes get).
+      const events = Object.freeze(this.queue.take(batchSize));
+      const batch: Batch = { events, first, seqs: undefined, attempt: 1, abandoned: false, retryTimer: undefined };
       this.inFlight.add(batch);
       void this.send(batch);
     }
@@ -182,44 +221,65 @@ export class Dispatcher {
     }
     if (batch.abandoned) return;
     this.counters.sent += batch.events.length;
-    this.finish(batch, batch.events.length);
+    this.account('delivered', batch.seqs ?? batch.first, batch.events.length);
+    this.finish(batch);
   }
 
   private fail(batch: Batch, error: unknown): void {
     this.counters.failed++;
     const { events } = batch;
-    let retry = events;
+    let retry: TrackedEvent[] = events as TrackedEvent[];
+    let retrySeqs: Seqs = batch.seqs ?? batch.first;
     let rejected: TrackedEvent[] = [];
+    let rejectedSeqs: Seqs = batch.seqs ?? batch.first;
     if (error instanceof PartialDeliveryError) {
       const failed = new Set<number>();
       retry = [];
+      rejected = [];
+      const retryList: number[] = [];
+      const rejectedList: number[] = [];
       for (const failure of error.failures) {
         const event = events[failure.index];
         if (event === undefined || failed.has(failure.index)) continue;
         failed.add(failure.index);
-        (failure.retryable ? retry : rejected).push(event);
+        if (failure.retryable) {
+          retry.push(event);
+          retryList.push(seqAt(batch, failure.index));
+        } else {
+          rejected.push(event);
+          rejectedList.push(seqAt(batch, failure.index));
+        }
       }
-      const delivered = events.length - failed.size;
-      this.counters.sent += delivered;
-      this.settle(delivered);
+      // Kept in sequence order (a batch's first seq is its lowest).
+      if (!isSorted(retryList)) sortTogether(retry, retryList);
+      retrySeqs = retryList;
+      rejectedSeqs = rejectedList;
+      const deliveredSeqs: number[] = [];
+      for (let index = 0; index < events.length; index++) if (!failed.has(index)) deliveredSeqs.push(seqAt(batch, index));
+      this.counters.sent += deliveredSeqs.length;
+      this.account('delivered', deliveredSeqs, deliveredSeqs.length);
     } else if (isPermanent(error)) {
       retry = [];
-      rejected = events;
+      rejected = events as TrackedEvent[];
     }
     const message = messageOf(error);
     this.hooks.error(new BackendError(this.name, 'send', message, { cause: error, eventCount: events.length, attempt: batch.attempt }));
-    if (rejected.length > 0) this.drop(rejected, 'rejected', error);
+    if (rejected.length > 0) this.drop(rejected, 'rejected', error, rejectedSeqs);
     if (retry.length > 0 && batch.attempt > this.options.maxRetries) {
-      this.drop(retry, 'retries-exhausted', error);
+      this.drop(retry, 'retries-exhausted', error, retrySeqs);
       retry = [];
     }
     if (retry.length === 0) {
-      this.finish(batch, 0);
+      this.finish(batch);
       return;
     }
-    batch.events = retry;
+    if (retry !== events) {
+      batch.events = Object.freeze(retry);
+      batch.seqs = retrySeqs as number[];
+    }
     batch.attempt++;
     this.counters.retried++;
+    this.checkWaiters();
     const delay = backoffDelay(batch.attempt - 1, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs);
     batch.retryTimer = setTimeout(() => {
       batch.retryTimer = undefined;
@@ -228,32 +288,57 @@ export class Dispatcher {
     batch.retryTimer.unref();
   }
 
-  private finish(batch: Batch, delivered: number): void {
+  private finish(batch: Batch): void {
     this.inFlight.delete(batch);
-    this.settle(delivered);
+    this.checkWaiters();
     this.pump();
   }
 
-  private drop(events: readonly TrackedEvent[], reason: DropReason, cause?: unknown, accepted = true): void {
+  /** Drops `events`; `seqs` numbers them when they were accepted (`undefined`: never queued). */
+  private drop(events: readonly TrackedEvent[], reason: DropReason, cause: unknown, seqs: Seqs | undefined): void {
     this.counters.dropped += events.length;
     countDrop(this.counters.dropReasons, reason, events.length);
-    if (accepted) this.settle(events.length);
+    if (seqs !== undefined) this.account('dropped', seqs, events.length);
     this.hooks.drop(this.name, events, reason, cause);
   }
 
-  private settle(count: number): void {
-    this.settled += count;
+  /** Counts settled events into the flushes waiting for them. */
+  private account(outcome: 'delivered' | 'dropped', seqs: Seqs, count: number): void {
+    for (const waiter of this.waiters) waiter[outcome] += countBelow(seqs, count, waiter.target);
+  }
+
+  /** The sequence number of the oldest event not yet delivered or dropped (`accepted` when there is none). */
+  private lowestUnsettled(): number {
+    let lowest = this.accepted - this.queue.length;
+    for (const batch of this.inFlight) {
+      const first = batch.seqs === undefined ? batch.first : batch.seqs[0]!;
+      if (first < lowest) lowest = first;
+    }
+    return lowest;
+  }
+
+  /** How many events numbered below `target` are not yet delivered or dropped. */
+  private unsettledBelow(target: number): number {
+    const head = this.accepted - this.queue.length;
+    let n = Math.max(0, Math.min(this.queue.length, target - head));
+    for (const batch of this.inFlight) n += countBelow(batch.seqs ?? batch.first, batch.events.length, target);
+    return n;
+  }
+
+  /** Resolves the flushes whose events have all settled. */
+  private checkWaiters(): void {
     if (this.waiters.length === 0) return;
+    const lowest = this.lowestUnsettled();
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const waiter = this.waiters[i]!;
-      if (this.settled >= waiter.target) {
+      if (lowest >= waiter.target) {
         this.waiters.splice(i, 1);
         waiter.resolve();
       }
     }
   }
 
-  private waitFor(target: number, timeoutMs: number): Promise<void> {
+  private waitFor(waiter: Waiter, timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve) => {
       // This timer is the caller's deadline, so it may keep the process alive until then.
       const timer = setTimeout(() => {
@@ -261,12 +346,9 @@ export class Dispatcher {
         if (index !== -1) this.waiters.splice(index, 1);
         resolve();
       }, timeoutMs);
-      const waiter: Waiter = {
-        target,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
+      waiter.resolve = () => {
+        clearTimeout(timer);
+        resolve();
       };
       this.waiters.push(waiter);
     });
@@ -276,13 +358,29 @@ export class Dispatcher {
   private abandon(reason: DropReason): void {
     if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
+    const head = this.accepted - this.queue.length;
     const left = this.queue.take(this.queue.length);
-    if (left.length > 0) this.drop(left, reason);
+    if (left.length > 0) this.drop(left, reason, undefined, head);
     for (const batch of this.inFlight) {
       batch.abandoned = true;
       if (batch.retryTimer !== undefined) clearTimeout(batch.retryTimer);
-      this.drop(batch.events, reason);
+      this.drop(batch.events, reason, undefined, batch.seqs ?? batch.first);
     }
     this.inFlight.clear();
+    this.checkWaiters();
   }
+}
+
+function isSorted(values: readonly number[]): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i]! < values[i - 1]!) return false;
+  return true;
+}
+
+/** Sorts `seqs` ascending and `events` along with it. */
+function sortTogether(events: TrackedEvent[], seqs: number[]): void {
+  const order = seqs.map((seq, i) => [seq, events[i]!] as const).sort((a, b) => a[0] - b[0]);
+  order.forEach(([seq, event], i) => {
+    seqs[i] = seq;
+    events[i] = event;
+  });
 }

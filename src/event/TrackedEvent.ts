@@ -18,9 +18,12 @@ export type FlatContext = Readonly<Record<string, string | number>>;
 /**
  * The structured event every backend receives.
  *
- * Events are immutable once built: `context` is a frozen snapshot shared by
- * every event emitted in the same context frame, and backends must not mutate
- * any part of an event (processors return a new object instead).
+ * Events are deeply frozen once built, and so is every event a processor
+ * returns: the event object, `data` and `context` at every depth (`context`
+ * is a snapshot shared by every event of the same context frame), and the
+ * `timestamp`, a `Date` whose setters throw. No processor or backend can
+ * change what another backend or route receives; processors return a new
+ * object instead.
  */
 export interface TrackedEvent {
   /** UUID v7: time-ordered, unique, monotonic within a millisecond in one process. */
@@ -28,8 +31,9 @@ export interface TrackedEvent {
   /** The event name, e.g. `navigation.request`. */
   readonly name: string;
   /**
-   * When the event was emitted (UTC; ISO-8601 in JSON). Events stamped in the
-   * same millisecond share one `Date` (read-only, as the rest of the event).
+   * When the event was emitted (UTC; ISO-8601 in JSON), within years
+   * 0000–9999. Events stamped in the same millisecond share one `Date`, whose
+   * setters throw a `TypeError` (copy it with `new Date(event.timestamp)`).
    */
   readonly timestamp: Date;
   /** The merged context active when the event was emitted. */

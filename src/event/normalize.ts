@@ -5,6 +5,9 @@ import type { JsonObject, JsonValue } from './TrackedEvent.js';
 /** Depth below which nested values are replaced by `"[Truncated]"`. */
 export const MAX_DEPTH = 32;
 
+/** Thrown (never outside this module) to stop a walk that passed its size limit. */
+const OVER_LIMIT: unique symbol = Symbol('over the size limit');
+
 /** Characters of `n` in JSON; small integers are estimated (±2) without formatting them. */
 function numberSize(n: number): number {
   return n >= 0 && n < 1e6 && Number.isInteger(n) ? (n < 10 ? 1 : n < 1000 ? 3 : 6) : String(n).length;
@@ -67,33 +70,62 @@ export function flatJsonSize(v: object): number | undefined {
  * The size is the length of the JSON text in UTF-16 code units, without
  * counting escape sequences. With `strict`, any conversion other than dropping
  * an `undefined` property throws a {@link ValidationError} naming the path.
+ *
+ * Given a `limit`, the walk stops as soon as the size passes it (or it has
+ * visited more than `limit` keys and items, omitted ones included), before
+ * reading or allocating anything more: an array's length, a Map's or Set's
+ * size, a buffer's byte length and a string's length are checked before their
+ * contents are walked, so the work is bounded by the limit whatever the input
+ * (a 10⁶-key object, a sparse array of length 2³²−1). `oversized` then says so
+ * and the value returned is empty. Only the engine's own listing of an
+ * object's keys (one native step) is proportional to its key count.
  */
 export class Normalizer {
   /** JSON size of the last value normalised. */
   size = 0;
   /** How many values the last call had to convert. */
   conversions = 0;
+  /** Whether the last call stopped at its `limit` (then `size` is over the limit and the result empty). */
+  oversized = false;
   private readonly seen: object[] = [];
   private readonly path: string[] = [];
-  /** Whether the current call copies objects for freezing (see {@link freezableCopy}). */
+  /** Whether the current call freezes what it builds. */
   private freezing = false;
+  private limit = Infinity;
+  /** Keys and items visited that add nothing to the size (omitted ones): work counted against the limit. */
+  private omitted = 0;
 
   constructor(private readonly strict: boolean) {}
 
   /**
    * Normalises `input` into a fresh JSON object; non-objects are wrapped as
-   * `{ value }`. With `forFreezing`, objects are copied so that freezing the
-   * result is cheap (a context frame); without, as fast as possible (data).
+   * `{ value }`. With `freeze`, every object and array of the result is frozen
+   * (events and context frames are immutable). With `limit`, the walk stops
+   * once the JSON size passes it (see the class description and `oversized`).
    */
-  object(input: unknown, forFreezing = false): JsonObject {
-    this.freezing = forFreezing;
+  object(input: unknown, freeze = false, limit = Infinity): JsonObject {
+    this.freezing = freeze;
+    this.limit = limit;
     this.size = 0;
     this.conversions = 0;
+    this.omitted = 0;
+    this.oversized = false;
     if (this.path.length !== 0) this.path.length = 0; // a strict error thrown from below leaves its path behind
     if (input === undefined || input === null) {
       this.size = 2;
-      return {};
+      return freeze ? Object.freeze({}) : {};
     }
+    try {
+      return this.root(input);
+    } catch (error) {
+      if (error !== OVER_LIMIT) throw error;
+      this.oversized = true;
+      this.size = Math.max(this.size, limit + 1);
+      return freeze ? Object.freeze({}) : {};
+    }
+  }
+
+  private root(input: NonNullable<unknown>): JsonObject {
     try {
       if (typeof input === 'object' && Object.getPrototypeOf(input) === Object.prototype && (input as { toJSON?: unknown }).toJSON === undefined) {
         // The common case, without the general dispatch.
@@ -116,16 +148,22 @@ export class Normalizer {
     return this.wrap(this.value(input, 0) ?? null);
   }
 
-  /** The marker for a value that threw when read; strict conversions (a `ValidationError`) go on up. */
+  /** The marker for a value that threw when read; strict conversions (a `ValidationError`) and the size limit go on up. */
   private unreadable(error: unknown, depth: number): JsonValue {
-    if (error instanceof ValidationError) throw error;
+    if (error === OVER_LIMIT || error instanceof ValidationError) throw error;
     this.convert('value that throws when read', '"[Unserializable: …]"');
     return this.value(`[Unserializable: ${messageOf(error)}]`, depth)!;
   }
 
   private wrap(value: JsonValue | undefined): JsonObject {
     this.size += 10;
-    return { value: value ?? null };
+    const out = { value: value ?? null };
+    return this.freezing ? Object.freeze(out) : out;
+  }
+
+  /** Stops the walk when `more` characters (or steps) would take it past the limit. */
+  private reserve(more: number): void {
+    if (this.size + this.omitted + more > this.limit) throw OVER_LIMIT;
   }
 
   private convert(kind: string, rule: string): void {
@@ -142,6 +180,7 @@ export class Normalizer {
     switch (typeof v) {
       case 'string':
         this.size += v.length + 2;
+        if (this.size > this.limit) throw OVER_LIMIT;
         return v;
       case 'number':
         if (Number.isFinite(v)) {
@@ -158,6 +197,8 @@ export class Normalizer {
         return undefined;
       case 'bigint':
         this.convert('BigInt', 'a decimal string');
+        // Decimal formatting is superlinear: estimate the digits from the hex length first.
+        this.reserve(Math.floor((v < 0n ? -v : v).toString(16).length * 1.2));
         return this.value(v.toString(), depth);
       case 'symbol':
         this.convert('symbol', 'its description');
@@ -212,43 +253,63 @@ export class Normalizer {
     }
   }
 
-  private plain(v: Record<string, unknown>, depth: number): JsonObject {
-    // Copy natively then fix up in place: three times faster than rebuilding
-    // the object key by key. Spread is the fastest copy, unless it is frozen next.
-    const out = this.freezing ? freezableCopy(v) : { ...v };
-    let size = 2;
-    for (const key in out) {
-      const item = out[key];
-      size += key.length + 4;
-      if (typeof item === 'string') size += item.length + 2;
-      else if (typeof item === 'boolean') size += 5;
-      else if (typeof item === 'number' && Number.isFinite(item)) size += numberSize(item);
-      else {
-        if (this.strict) this.path.push(key);
-        const converted = this.value(item, depth + 1);
-        if (this.strict) this.path.pop();
-        if (converted === undefined) {
-          delete out[key];
-          size -= key.length + 4;
-        } else if (converted !== item) {
-          Object.defineProperty(out, key, { value: converted, enumerable: true, writable: true, configurable: true });
-        }
+  /**
+   * Copies a plain object (or, with `ownOnly`, a class instance's own keys).
+   * Built key by key from `{}`, each value read once: a getter cannot show the
+   * size check one value and the copy another, the walk can stop at the limit
+   * before copying the rest, and V8 freezes such an object in a few ns.
+   */
+  private plain(v: Record<string, unknown>, depth: number, ownOnly = false): JsonObject {
+    const out: JsonObject = {};
+    this.size += 2;
+    if (ownOnly) for (const key of Object.keys(v)) this.put(out, key, v[key], depth);
+    else for (const key in v) this.put(out, key, v[key], depth);
+    return this.freezing ? Object.freeze(out) : out;
+  }
+
+  private put(out: JsonObject, key: string, item: unknown, depth: number): void {
+    let value: JsonValue | undefined;
+    if (typeof item === 'string') {
+      this.size += key.length + item.length + 6;
+      value = item;
+    } else if (typeof item === 'number' && Number.isFinite(item)) {
+      this.size += key.length + 4 + numberSize(item);
+      value = item;
+    } else if (typeof item === 'boolean') {
+      this.size += key.length + 9;
+      value = item;
+    } else {
+      if (this.strict) this.path.push(key);
+      value = this.value(item, depth + 1);
+      if (this.strict) this.path.pop();
+      if (value === undefined) {
+        this.omitted++;
+        if (this.size + this.omitted > this.limit) throw OVER_LIMIT;
+        return;
       }
+      this.size += key.length + 4;
     }
-    this.size += size;
-    return out as JsonObject;
+    if (this.size + this.omitted > this.limit) throw OVER_LIMIT;
+    // An own `__proto__` key is data: assigning it would set the prototype instead.
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
   }
 
   private array(v: readonly unknown[], depth: number): JsonValue[] {
-    const out: JsonValue[] = new Array<JsonValue>(v.length);
-    this.size += 2 + v.length;
-    for (let i = 0; i < v.length; i++) {
+    const length = v.length;
+    // Checked before allocating: each item is at least one character and a comma.
+    this.reserve(2 * length + 1);
+    const out: JsonValue[] = new Array<JsonValue>(length);
+    this.size += 2 + length;
+    for (let i = 0; i < length; i++) {
       if (this.strict) this.path.push(String(i));
       const item = this.value(v[i], depth + 1);
       if (this.strict) this.path.pop();
       if (item === undefined) this.size += 4;
       out[i] = item ?? null;
+      if (this.size > this.limit) throw OVER_LIMIT;
     }
+    if (this.freezing) Object.freeze(out);
     return out;
   }
 
@@ -260,17 +321,22 @@ export class Normalizer {
     if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return this.binary(v, depth);
     if (v instanceof Map) {
       this.convert('Map', 'an object');
-      const obj: Record<string, unknown> = {};
+      this.reserve(v.size);
+      const obj: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       for (const [key, item] of v) obj[String(key)] = item;
       return this.enter(v, () => this.plain(obj, depth));
     }
     if (v instanceof Set) {
       this.convert('Set', 'an array');
+      this.reserve(2 * v.size + 1);
       return this.enter(v, () => this.array([...v], depth));
     }
     if (v instanceof Error) {
       this.convert('Error', '{ name, message, stack, … }');
-      const fields: Record<string, unknown> = { name: v.name, message: v.message, stack: v.stack };
+      const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+      fields['name'] = v.name;
+      fields['message'] = v.message;
+      fields['stack'] = v.stack;
       for (const key of Object.keys(v)) fields[key] = (v as unknown as Record<string, unknown>)[key];
       if (v.cause !== undefined) fields['cause'] = v.cause;
       return this.enter(v, () => this.plain(fields, depth));
@@ -285,16 +351,18 @@ export class Normalizer {
       const json: unknown = toJSON.call(v); // a throw becomes "[Unserializable: …]" in `compound`
       return this.enter(v, () => this.value(json, depth));
     }
-    return this.enter(v, () => this.plain(v as Record<string, unknown>, depth));
+    return this.enter(v, () => this.plain(v as Record<string, unknown>, depth, true));
   }
 
   private binary(v: ArrayBufferView | ArrayBuffer, depth: number): JsonValue {
     if (v instanceof ArrayBuffer || v instanceof Uint8Array || v instanceof DataView) {
       this.convert('binary buffer', 'a base64 string');
+      this.reserve(4 * Math.ceil(v.byteLength / 3) + 2);
       const view = v instanceof ArrayBuffer ? Buffer.from(v) : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
       return this.value(view.toString('base64'), depth) as string;
     }
     this.convert('typed array', 'an array of numbers');
+    this.reserve(2 * (v as unknown as ArrayLike<unknown>).length + 1);
     const items = Array.from(v as unknown as ArrayLike<number | bigint>, (n) => (typeof n === 'bigint' ? n.toString() : n));
     return this.array(items, depth);
   }

@@ -110,7 +110,9 @@ export class Router implements Backend {
 
   /** Routes a batch; see the class description for what a failure means. */
   async send(events: readonly TrackedEvent[]): Promise<void> {
-    const batches = this.#routes.map((route, index) => this.#select(route, index, events));
+    // Routes get frozen arrays: one route's backend must not change what its siblings receive.
+    const shared = Object.isFrozen(events) ? events : Object.freeze(events.slice());
+    const batches = this.#routes.map((route, index) => this.#select(route, index, shared));
     const outcomes = await Promise.allSettled(
       batches.map(async (batch, index) => {
         if (batch.events.length === 0) return;
@@ -149,7 +151,7 @@ export class Router implements Backend {
       selected.push(routed);
       indices.push(index);
     }
-    return selected.length === 0 ? EMPTY : { events: selected, indices };
+    return selected.length === 0 ? EMPTY : { events: Object.freeze(selected), indices };
   }
 
   #reportProcessorError(error: unknown, event: TrackedEvent, route: string): void {

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors.js';
+import { freezeEvent } from '../event/freezeEvent.js';
 import type { TrackedEvent } from '../event/TrackedEvent.js';
 
 /**
@@ -8,16 +9,21 @@ import type { TrackedEvent } from '../event/TrackedEvent.js';
  * - return `null`: the event is dropped and counted with reason `processor`;
  * - return `undefined`: the event continues unchanged.
  *
- * Events are frozen and shared, so a processor never mutates its input. A
- * processor that throws is reported through the tracker's `error` event and the
- * event continues unchanged.
+ * Events are deeply frozen and shared by every backend and route, so a
+ * processor cannot mutate its input: it returns a changed copy
+ * (`{ ...event, data: { ...event.data, x: 1 } }`), which is frozen in turn
+ * before anything else sees it (a `Date` timestamp it sets becomes read-only).
+ * A processor that throws (an attempt to mutate its input throws a
+ * `TypeError`) is reported through the tracker's `error` event and the event
+ * continues unchanged: nothing it did is visible to anyone.
  */
 export type Processor = (event: TrackedEvent) => TrackedEvent | null | undefined;
 
 
 /**
  * Runs `processors` in order over `event`. A failing processor is passed to
- * `onError` and skipped; `null` stops the chain.
+ * `onError` and skipped; `null` stops the chain. Each new event a processor
+ * returns is frozen ({@link freezeEvent}) before the next one sees it.
  *
  * @internal The tracker's and the Router's machinery, exported for backends
  * that route themselves; not part of the documented API.
@@ -37,7 +43,7 @@ export function runProcessors(
       continue;
     }
     if (result === null) return null;
-    if (result !== undefined) current = result;
+    if (result !== undefined && result !== current) current = freezeEvent(result);
   }
   return current;
 }

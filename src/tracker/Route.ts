@@ -15,6 +15,8 @@ export class Route {
     readonly accepts: ((eventName: string) => boolean) | undefined,
     readonly processors: readonly Processor[],
     readonly dispatcher: Dispatcher,
+    /** The backend as it was registered (for `getBackend`). */
+    readonly backend: BackendLike,
   ) {}
 
   /** Validates a registration and builds its dispatcher. */
@@ -57,6 +59,6 @@ export class Route {
             }
           }
         : undefined);
-    return new Route(name, accepts, processors, new Dispatcher(name, toBackend(backend), options, hooks));
+    return new Route(name, accepts, processors, new Dispatcher(name, toBackend(backend), options, hooks), backend);
   }
 }

@@ -6,27 +6,35 @@ import type { EmitterLike } from '../context/bindEmitter.js';
 import { EMPTY_CONTEXT } from '../context/ContextFrame.js';
 import { ContextScope } from '../context/ContextScope.js';
 import type { ContextStore } from '../context/ContextStore.js';
-import type { DispatcherHooks } from '../delivery/Dispatcher.js';
+import type { DispatcherFlushResult, DispatcherHooks } from '../delivery/Dispatcher.js';
 import { countDrop, type DropReason } from '../delivery/DeliveryStats.js';
 import { messageOf } from '../delivery/messageOf.js';
 import { ConfigurationError, EventTrackError, ValidationError } from '../errors.js';
 import { newEventId } from '../event/ids.js';
 import { Normalizer } from '../event/normalize.js';
+import { checkTimestamp, eventTimestamp } from '../event/timestamp.js';
 import type { FlatContext, JsonObject, TrackedEvent } from '../event/TrackedEvent.js';
 import { checkEventName } from '../event/validateName.js';
 import { unwatchExit, watchExit } from './exitFlush.js';
-import { runProcessors } from './Processor.js';
+import { FailureWarnings } from './FailureWarnings.js';
+import { compactProcessors, type Processor, runProcessors } from './Processor.js';
 import { Route } from './Route.js';
 import type { DropNotice, FlushReport, TrackerEventTypes, TrackerStats } from './TrackerEvents.js';
 import { type BackendRegistration, type ResolvedTrackerOptions, resolveTrackerOptions, type TrackerOptions } from './TrackerOptions.js';
 
 /** Options of a single `emit` call. */
 export interface EmitOptions {
-  /** When the event happened, if not now (a `Date` or epoch milliseconds). */
+  /**
+   * When the event happened, if not now: a `Date` or epoch milliseconds within
+   * years 0000–9999; anything else is rejected as `invalid-timestamp`.
+   */
   timestamp?: Date | number;
 }
 
 const VALID_NAME_CACHE_SIZE = 1024;
+
+/** Never an argument of `emit`: the first name, whatever it is, is validated. */
+const NO_NAME: unique symbol = Symbol('no name yet');
 
 // Bytes of the envelope around context and data: {"id":"…36…","name":"","timestamp":"…24…","context":,"data":}
 const ENVELOPE_SIZE = 100;
@@ -50,6 +58,9 @@ export class Tracker<E extends EventMap = NoEvents> {
   private readonly contexts: ContextScope;
   private readonly store: ContextStore;
   private readonly hooks: DispatcherHooks;
+  private readonly warnings: FailureWarnings;
+  /** The tracker's processors: those of the options, then those of `addProcessor`. */
+  private processors: readonly Processor[];
   private readonly dropped: Partial<Record<DropReason, number>> = {};
   private catalogInstance: EventCatalog<E> | undefined;
   private readonly catalogCounts = { undefined: 0, invalid: 0 };
@@ -57,15 +68,17 @@ export class Tracker<E extends EventMap = NoEvents> {
   private converted = 0;
   private busy = false;
   /** Names repeat: valid ones are remembered (bounded) and not checked again. */
-  private lastValidName: string | undefined;
+  private lastValidName: string | typeof NO_NAME = NO_NAME;
   private readonly validNames = new Set<string>();
   private closing: Promise<FlushReport> | undefined;
   /** The timestamp of the last event stamped now (see `emit`). */
-  private lastTimestamp = new Date(Number.NaN);
+  private lastTimestamp = eventTimestamp(Number.NaN);
 
   constructor(options: TrackerOptions & { catalog?: EventCatalog<E> } = {}) {
     this.options = resolveTrackerOptions(options);
     this.normalizer = new Normalizer(this.options.strict);
+    this.warnings = new FailureWarnings(this.options.warnings);
+    this.processors = this.options.processors;
     this.store = this.options.contextStore;
     this.contexts = new ContextScope(this.store, (ctx) => this.normalizeContext(ctx));
     this.hooks = {
@@ -94,31 +107,40 @@ export class Tracker<E extends EventMap = NoEvents> {
         }
         this.lastValidName = name;
       }
+      let at: number | undefined;
+      if (options?.timestamp !== undefined) {
+        const checked = checkTimestamp(options.timestamp);
+        if (typeof checked === 'string') return this.reject('invalid-timestamp', name, checked);
+        at = checked;
+      }
+      const frame = this.store.current();
+      const around = ENVELOPE_SIZE + name.length + (frame?.size ?? 2);
       const normalizer = this.busy ? new Normalizer(this.options.strict) : this.normalizer;
       this.busy = true;
       let payload: JsonObject;
       try {
-        payload = normalizer.object(data);
+        // Frozen as it is built, so no processor or backend can change what the others receive.
+        payload = normalizer.object(data, true, this.options.maxEventSize - around);
       } finally {
         // Still busy when this is an emit nested in another's normalisation (a `toJSON` that emits).
         this.busy = normalizer !== this.normalizer;
       }
       this.converted += normalizer.conversions;
-      const frame = this.store.current();
-      const size = ENVELOPE_SIZE + name.length + normalizer.size + (frame?.size ?? 2);
+      const size = around + normalizer.size;
       if (size > this.options.maxEventSize) {
-        return this.reject('oversized', name, `event "${name}" is ${size} characters of JSON (maxEventSize is ${this.options.maxEventSize})`);
+        const what = normalizer.oversized ? 'more than' : '';
+        return this.reject('oversized', name, `event "${name}" is ${what}${what === '' ? '' : ' '}${size} characters of JSON (maxEventSize is ${this.options.maxEventSize})`);
       }
       if (this.catalogInstance !== undefined && !this.checkCatalog(name, payload)) return;
       const now = Date.now();
       let timestamp: Date;
-      if (options?.timestamp !== undefined) timestamp = new Date(this.timestampOf(options.timestamp, now));
+      if (at !== undefined) timestamp = eventTimestamp(at);
       else {
-        // Events of the same millisecond share their timestamp: a Date costs far more to make than to read.
+        // Events of the same millisecond share their timestamp (read-only): a Date costs far more to make than to read.
         timestamp = this.lastTimestamp;
-        if (timestamp.getTime() !== now) this.lastTimestamp = timestamp = new Date(now);
+        if (timestamp.getTime() !== now) this.lastTimestamp = timestamp = eventTimestamp(now);
       }
-      const event: TrackedEvent = { id: newEventId(now), name, timestamp, context: frame?.merged ?? EMPTY_CONTEXT, data: payload };
+      const event: TrackedEvent = Object.freeze({ id: newEventId(now), name, timestamp, context: frame?.merged ?? EMPTY_CONTEXT, data: payload });
       this.route(event);
     } catch (error) {
       if (error instanceof ValidationError && this.options.strict) throw error;
@@ -129,7 +151,7 @@ export class Tracker<E extends EventMap = NoEvents> {
   }
 
   private route(input: TrackedEvent): void {
-    const processed = this.options.processors.length === 0 ? input : runProcessors(this.options.processors, input, this.processorFailed);
+    const processed = this.processors.length === 0 ? input : runProcessors(this.processors, input, this.processorFailed);
     if (processed === null) return this.dropBeforeRouting('processor', input.name, 'a processor returned null', [input]);
     this.emitted++;
     for (const route of this.routeList) {
@@ -177,12 +199,12 @@ export class Tracker<E extends EventMap = NoEvents> {
     this.catalogCounts[verdict.status]++;
     if (verdict.action === 'deliver') return true;
     if (verdict.action === 'warn') {
-      this.report(verdict.error);
+      if (this.events.listenerCount('error') > 0) this.emit2('error', verdict.error);
+      else this.warnings.catalog(verdict.error, name);
       return true;
     }
     if (this.options.strict) throw verdict.error;
-    this.report(verdict.error);
-    this.dropBeforeRouting(verdict.error.reason as DropReason, name, verdict.error.message);
+    this.rejectWith(verdict.error, name, verdict.error.reason as DropReason);
     return false;
   }
 
@@ -257,6 +279,33 @@ export class Tracker<E extends EventMap = NoEvents> {
   /** Names of the registered backends. */
   backendNames(): string[] {
     return [...this.routes.keys()];
+  }
+
+  /**
+   * The backend registered as `name`, as it was given (the object or
+   * function, not its registration's `include`/`processors`), or `undefined`.
+   */
+  getBackend<B extends BackendLike = BackendLike>(name: string): B | undefined {
+    return this.routes.get(name)?.backend as B | undefined;
+  }
+
+  /** The registered backends by name, as {@link Tracker.getBackend} gives them (a new object each call). */
+  backends(): Record<string, BackendLike> {
+    const out: Record<string, BackendLike> = {};
+    for (const [name, route] of this.routes) out[name] = route.backend;
+    return out;
+  }
+
+  /**
+   * Appends a processor to the tracker's own (run over every event, before
+   * routing), for events emitted from now on. Empty entries (`undefined`,
+   * `null`, `false`, as `openTelemetry()` returns without its package) are
+   * ignored; anything else that is not a function is a `ConfigurationError`.
+   */
+  addProcessor(processor: Processor | null | undefined | false): this {
+    const [added] = compactProcessors([processor], 'processors');
+    if (added !== undefined) this.processors = [...this.processors, added];
+    return this;
   }
 
   /** Delivers everything emitted so far, or reports what is still pending after `timeoutMs`. Never rejects. */
@@ -339,32 +388,34 @@ export class Tracker<E extends EventMap = NoEvents> {
     return this.removing.size === 0 ? this.routeList : [...this.routeList, ...this.removing];
   }
 
-  private finishFlush(started: number, results: ReadonlyArray<readonly [string, { pending: number }]>): FlushReport {
+  private finishFlush(started: number, results: ReadonlyArray<readonly [string, DispatcherFlushResult]>): FlushReport {
     const backends: FlushReport['backends'] = {};
     let pending = 0;
+    let delivered = 0;
+    let dropped = 0;
     for (const [name, result] of results) {
       // A removed backend still closing may share its name with a new one.
-      backends[name] = { pending: (backends[name]?.pending ?? 0) + result.pending };
+      const prev = backends[name];
+      backends[name] = {
+        pending: (prev?.pending ?? 0) + result.pending,
+        delivered: (prev?.delivered ?? 0) + result.delivered,
+        dropped: (prev?.dropped ?? 0) + result.dropped,
+      };
       pending += result.pending;
+      delivered += result.delivered;
+      dropped += result.dropped;
     }
-    const report: FlushReport = { complete: pending === 0, pending, backends, durationMs: Date.now() - started };
+    const report: FlushReport = { complete: pending === 0 && dropped === 0, pending, delivered, dropped, backends, durationMs: Date.now() - started };
     if (this.events.listenerCount('flush') > 0) this.emit2('flush', report);
     return report;
-  }
-
-  private timestampOf(value: Date | number, now: number): number {
-    const ms = value instanceof Date ? value.getTime() : value;
-    if (typeof ms === 'number' && Number.isFinite(ms)) return ms;
-    if (this.options.strict) throw new ValidationError('invalid-timestamp', `emit option \`timestamp\` must be a valid Date or epoch ms, got ${String(value)}`);
-    this.converted++;
-    return now;
   }
 
   private normalizeContext(ctx: unknown): { value: JsonObject; size: number } {
     const normalizer = this.busy ? new Normalizer(this.options.strict) : this.normalizer;
     this.busy = true;
     try {
-      const value = normalizer.object(ctx, true);
+      // Bounded like data: a context over maxEventSize makes every event in it oversized anyway.
+      const value = normalizer.object(ctx, true, this.options.maxEventSize);
       this.converted += normalizer.conversions;
       return { value, size: normalizer.size };
     } finally {
@@ -373,27 +424,40 @@ export class Tracker<E extends EventMap = NoEvents> {
   }
 
   private readonly processorFailed = (error: unknown, event: TrackedEvent): void => {
-    this.report(new EventTrackError(`processor failed on "${event.name}"; the event continues unchanged`, { cause: error }));
+    // Mutating a frozen event throws a TypeError in strict code: say what to do instead.
+    const hint = error instanceof TypeError ? ' (events are frozen: a processor returns a changed copy, { ...event, data: { ...event.data, … } }, instead of mutating its input)' : '';
+    this.report(new EventTrackError(`processor failed on "${event.name}"; the event continues unchanged${hint}`, { cause: error }));
   };
 
   private reject(reason: DropReason, name: unknown, message: string): void {
     const error = new ValidationError(reason, message);
     if (this.options.strict) throw error;
-    this.report(error);
-    this.dropBeforeRouting(reason, String(name), message);
+    this.rejectWith(error, String(name), reason);
+  }
+
+  /** An event refused before routing: reported on `error`, counted and notified as a drop; one warning if nobody listens to either. */
+  private rejectWith(error: ValidationError, name: string, reason: DropReason): void {
+    const heard = this.events.listenerCount('error') > 0;
+    if (heard) this.emit2('error', error);
+    countDrop(this.dropped, reason, 1);
+    const notice: DropNotice = { reason, count: 1, events: [], name, cause: error.message };
+    if (this.events.listenerCount('drop') > 0) this.emit2('drop', notice);
+    else if (!heard) this.warnings.drop(notice);
   }
 
   private dropBeforeRouting(reason: DropReason, name: string, message: string, events: readonly TrackedEvent[] = []): void {
     countDrop(this.dropped, reason, 1);
-    if (this.events.listenerCount('drop') > 0) this.notifyDrop({ reason, count: 1, events, name, cause: message });
+    this.notifyDrop({ reason, count: 1, events, name, cause: message });
   }
 
   private notifyDrop(notice: DropNotice): void {
     if (this.events.listenerCount('drop') > 0) this.emit2('drop', notice);
+    else this.warnings.drop(notice);
   }
 
   private report(error: EventTrackError): void {
     if (this.events.listenerCount('error') > 0) this.emit2('error', error);
+    else this.warnings.error(error);
   }
 
   private emit2<K extends keyof TrackerEventTypes>(type: K, ...args: Parameters<TrackerEventTypes[K]>): void {

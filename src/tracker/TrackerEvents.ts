@@ -17,14 +17,28 @@ export interface DropNotice {
   cause?: unknown;
 }
 
+/** What became of one backend's events during a flush (see {@link FlushReport}). */
+export interface BackendFlushReport {
+  /** Events accepted before the call and still undelivered when the deadline passed. */
+  pending: number;
+  /** Events accepted before the call that the backend confirmed during it. */
+  delivered: number;
+  /** Events accepted before the call that were dropped during it (any reason; see `stats()` and the `drop` event). */
+  dropped: number;
+}
+
 /** What `flush()` and `shutdown()` resolve with (and the `flush` event carries). */
 export interface FlushReport {
-  /** Everything emitted before the call was delivered or dropped in time. */
+  /** Every event each backend held when the call was made was delivered in time: none pending, none dropped. */
   complete: boolean;
   /** Events still undelivered when the deadline passed, all backends. */
   pending: number;
+  /** Events delivered during the call, all backends. */
+  delivered: number;
+  /** Events dropped during the call, all backends. */
+  dropped: number;
   /** The same per backend. */
-  backends: Record<string, { pending: number }>;
+  backends: Record<string, BackendFlushReport>;
   /** How long it took, in ms. */
   durationMs: number;
 }

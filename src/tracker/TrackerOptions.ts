@@ -41,6 +41,15 @@ export interface TrackerOptions {
   flushOnExit?: boolean;
   /** Deadline of `flush()` and `shutdown()` called without one, in ms. Default 10 000. */
   shutdownTimeoutMs?: number;
+  /**
+   * Say failures nobody listens to: an error with no `error` listener, a drop
+   * with no `drop` listener (drops by a processor returning `null` excepted)
+   * and events the catalog's `warn` policy flags become one
+   * `process.emitWarning` per kind (type `EventTrackWarning`, codes
+   * `EVENTTRACK_DROP`, `EVENTTRACK_BACKEND_ERROR`, `EVENTTRACK_CATALOG`,
+   * `EVENTTRACK_ERROR`). `false` keeps them to the stats. Default `true`.
+   */
+  warnings?: boolean;
 }
 
 /** The defaults of {@link TrackerOptions}. */
@@ -49,6 +58,7 @@ export const DEFAULT_TRACKER_OPTIONS = Object.freeze({
   maxEventSize: 65_536,
   flushOnExit: true,
   shutdownTimeoutMs: 10_000,
+  warnings: true,
 });
 
 /** Options after defaults, validated. */
@@ -57,6 +67,7 @@ export interface ResolvedTrackerOptions {
   maxEventSize: number;
   flushOnExit: boolean;
   shutdownTimeoutMs: number;
+  warnings: boolean;
   processors: readonly Processor[];
   /** The `delivery` option as given (validated); each backend resolves it over its own defaults. */
   delivery: Partial<DeliveryOptions>;
@@ -78,6 +89,7 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     maxEventSize: positiveInteger('maxEventSize', options.maxEventSize ?? DEFAULT_TRACKER_OPTIONS.maxEventSize),
     flushOnExit: options.flushOnExit ?? DEFAULT_TRACKER_OPTIONS.flushOnExit,
     shutdownTimeoutMs: positiveInteger('shutdownTimeoutMs', options.shutdownTimeoutMs ?? DEFAULT_TRACKER_OPTIONS.shutdownTimeoutMs),
+    warnings: options.warnings ?? DEFAULT_TRACKER_OPTIONS.warnings,
     processors,
     delivery,
     contextStore: options.contextStore ?? new AsyncContextStore(),

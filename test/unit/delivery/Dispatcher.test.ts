@@ -186,7 +186,7 @@ describe('Dispatcher', () => {
     const first = dispatcher.close(30, 'shutdown-timeout', true);
     const second = dispatcher.close(30, 'backend-removed', true);
     assert.equal(first, second);
-    assert.deepEqual(await first, { pending: 1 });
+    assert.deepEqual(await first, { pending: 1, delivered: 0, dropped: 0 });
     assert.equal(closes, 1);
     assert.deepEqual(drops.map((d) => d.reason), ['shutdown-timeout']);
   });
@@ -205,5 +205,51 @@ describe('resolveDeliveryOptions', () => {
     assert.throws(() => resolveDeliveryOptions({ batchSize: 0 }, 'backends.mongo.delivery'), (error: unknown) =>
       error instanceof ConfigurationError && error.option === 'backends.mongo.delivery.batchSize');
     assert.throws(() => resolveDeliveryOptions({ overflow: 'drop-all' as never }), /delivery\.overflow/);
+  });
+});
+
+describe('Dispatcher.flush with several batches in flight', () => {
+  test('waits for exactly the events accepted before it, even when later ones are delivered first (maxInFlight > 1)', async () => {
+    let slowDone = false;
+    const backend: Backend = {
+      send: async (events) => {
+        if (events.some((e) => e.name === 'slow')) {
+          await sleep(150);
+          slowDone = true;
+        }
+      },
+    };
+    const { dispatcher } = make(backend, { batchSize: 5, maxInFlight: 4, flushIntervalMs: 1000 });
+    for (let i = 0; i < 5; i++) dispatcher.enqueue(event('slow'));
+    const flushed = dispatcher.flush(2000);
+    for (let i = 0; i < 10; i++) dispatcher.enqueue(event('fast')); // the application keeps emitting
+    const result = await flushed;
+    assert.equal(slowDone, true, 'flush resolved while the events accepted before it were still in flight');
+    assert.deepEqual(result, { pending: 0, delivered: 5, dropped: 0 });
+  });
+
+  test('counts, of the events it waited for, those delivered and those dropped (partial failure, then retries exhausted)', async () => {
+    let attempt = 0;
+    const backend: Backend = {
+      send: () => {
+        attempt++;
+        if (attempt === 1) throw new PartialDeliveryError([{ index: 1, error: new Error('x'), retryable: true }, { index: 2, error: new Error('bad'), retryable: false }]);
+        throw new Error('down');
+      },
+    };
+    const { dispatcher } = make(backend, { batchSize: 4, maxRetries: 1, flushIntervalMs: 1000 });
+    for (let i = 0; i < 4; i++) dispatcher.enqueue(event());
+    assert.deepEqual(await dispatcher.flush(2000), { pending: 0, delivered: 2, dropped: 2 });
+  });
+
+  test('reports what is still pending at the deadline, not counting events accepted after the call', async () => {
+    const { dispatcher } = make({ send: () => new Promise<void>(() => undefined) }, { batchSize: 2, maxInFlight: 2, flushIntervalMs: 1000 });
+    dispatcher.enqueue(event());
+    dispatcher.enqueue(event());
+    dispatcher.enqueue(event());
+    const flushed = dispatcher.flush(50);
+    dispatcher.enqueue(event());
+    assert.deepEqual(await flushed, { pending: 3, delivered: 0, dropped: 0 });
+    await dispatcher.close(1, 'shutdown-timeout', false);
   });
 });

@@ -199,3 +199,62 @@ describe('flatJsonSize', () => {
     assert.equal(flatJsonSize(Object.freeze(['a'])), undefined);
   });
 });
+
+describe('Normalizer limit', () => {
+  test('stops at the limit: oversized, an empty result, and no item of a big Map, Set, typed array or buffer read', () => {
+    let iterated = 0;
+    class CountingMap<K, V> extends Map<K, V> {
+      override *[Symbol.iterator](): MapIterator<[K, V]> {
+        for (const entry of super.entries()) {
+          iterated++;
+          yield entry;
+        }
+      }
+    }
+    const big = new CountingMap<number, number>(Array.from({ length: 5000 }, (_, i) => [i, i]));
+    const inputs: unknown[] = [big, new Set(Array.from({ length: 5000 }, (_, i) => i)), new Float64Array(1e6), Buffer.alloc(1e6), 'x'.repeat(2000), { a: 'x'.repeat(600), b: 'y'.repeat(600) }];
+    for (const input of inputs) {
+      const n = new Normalizer(false);
+      const out = n.object({ v: input }, true, 1000);
+      assert.equal(n.oversized, true);
+      assert.ok(n.size > 1000);
+      assert.deepEqual(out, {});
+    }
+    assert.equal(iterated, 0);
+  });
+
+  test('omitted keys count as work: 10 000 undefined values pass a limit of 1 000 only by being stopped', () => {
+    const n = new Normalizer(false);
+    const input = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, undefined]));
+    n.object(input, false, 1000);
+    assert.equal(n.oversized, true);
+  });
+
+  test('under the limit nothing changes, and with freeze every object and array is frozen', () => {
+    const n = new Normalizer(false);
+    const out = n.object({ a: [1, { b: 'c' }], d: new Map([['e', 1]]) }, true, 1000);
+    assert.equal(n.oversized, false);
+    assert.deepEqual(out, { a: [1, { b: 'c' }], d: { e: 1 } });
+    assert.ok(Object.isFrozen(out) && Object.isFrozen(out['a']) && Object.isFrozen((out['a'] as unknown[])[1]) && Object.isFrozen(out['d']));
+  });
+
+  test('a getter is read once: the size checked is the size copied', () => {
+    let reads = 0;
+    const input = {
+      get v(): string {
+        reads++;
+        return reads === 1 ? 'small' : 'x'.repeat(5000);
+      },
+    };
+    const n = new Normalizer(false);
+    assert.deepEqual(n.object(input, false, 1000), { v: 'small' });
+    assert.equal(reads, 1);
+  });
+
+  test('an own __proto__ key stays data (a Map key too)', () => {
+    const out = new Normalizer(false).object({ m: new Map([['__proto__', { polluted: true }]]) }, true);
+    const m = out['m'] as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(m), Object.prototype);
+    assert.deepEqual(Object.keys(m), ['__proto__']);
+  });
+});

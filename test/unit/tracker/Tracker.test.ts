@@ -139,7 +139,10 @@ describe('Tracker.emit', () => {
     await sleep(20);
     assert.equal(good.events.length, 100, 'the healthy backend got everything without waiting for the others');
     const report = await tracker.flush(1000);
-    assert.equal(report.complete, true);
+    assert.equal(report.complete, false, 'events were dropped during the flush');
+    assert.deepEqual(report.backends['good'], { pending: 0, delivered: 0, dropped: 0 }, 'delivered before the flush began');
+    for (const name of ['throws', 'rejects', 'hangs']) assert.deepEqual(report.backends[name], { pending: 0, delivered: 0, dropped: 100 }, name);
+    assert.equal(report.dropped, 300);
     const stats = tracker.stats().backends;
     assert.equal(stats['good']!.sent, 100);
     for (const name of ['throws', 'rejects', 'hangs']) {
@@ -265,7 +268,7 @@ describe('Tracker lifecycle', () => {
     assert.equal(closed, 1, 'shutdown resolves only after the removed backend is closed');
     assert.deepEqual(held.events.map((e) => e.name), ['a']);
     assert.equal(flushReport.complete, true);
-    assert.deepEqual(shutdownReport.backends['slow'], { pending: 0 });
+    assert.deepEqual(shutdownReport.backends['slow'], { pending: 0, delivered: 1, dropped: 0 });
     assert.equal(await removed, true);
   });
 
@@ -281,10 +284,10 @@ describe('Tracker lifecycle', () => {
   test('an emit nested in another emit’s normalisation (toJSON) leaves the outer size check intact', async () => {
     const { tracker, memory, errors } = setup({ maxEventSize: 400 });
     const nested = { toJSON: () => (tracker.emit('inner.1', {}), tracker.emit('inner.2', {}), 'n') };
-    tracker.emit('outer', { first: { big: 'x'.repeat(300) }, nested });
+    tracker.emit('outer', { nested, last: { big: 'x'.repeat(300) } });
     await tracker.flush();
     assert.deepEqual(memory.events.map((e) => e.name), ['inner.1', 'inner.2']);
-    assert.ok(errors.some((e) => /"outer" is \d+ characters/.test(e.message)));
+    assert.ok(errors.some((e) => /"outer" is more than \d+ characters/.test(e.message)));
   });
 
   test('flush emits a flush event with its report', async () => {
@@ -337,5 +340,83 @@ describe('registry', () => {
     assert.throws(() => getTracker('nope'), (e: unknown) => e instanceof TrackerNotFoundError && /"nope"/.test(e.message) && /"audit"/.test(e.message));
     unregisterTracker();
     unregisterTracker('audit');
+  });
+});
+
+describe('Tracker timestamps out of range', () => {
+  test('emit with a timestamp outside years 0000–9999, or not a time at all, is rejected as invalid-timestamp; strict throws', async () => {
+    const { tracker, memory, errors, drops } = setup();
+    const bad: unknown[] = [1e20, -1e20, 253_402_300_800_000, -62_167_219_200_001, Number.NaN, Infinity, new Date(Number.NaN), new Date(8.64e15), '2020-01-01'];
+    for (const timestamp of bad) tracker.emit('t.bad', {}, { timestamp: timestamp as number });
+    tracker.emit('t.max', {}, { timestamp: 253_402_300_799_999 });
+    tracker.emit('t.min', {}, { timestamp: new Date('0000-01-01T00:00:00.000Z') });
+    await tracker.flush();
+    assert.deepEqual(tracker.stats().dropped, { 'invalid-timestamp': bad.length });
+    assert.ok(errors.every((e) => e instanceof ValidationError && e.reason === 'invalid-timestamp'));
+    assert.equal(drops.filter((d) => d.reason === 'invalid-timestamp').length, bad.length);
+    assert.deepEqual(memory.events.map((e) => e.timestamp.toISOString()), ['9999-12-31T23:59:59.999Z', '0000-01-01T00:00:00.000Z']);
+    const strict = setup({ strict: true }).tracker;
+    assert.throws(() => strict.emit('t', {}, { timestamp: 1e20 }), (e: unknown) => e instanceof ValidationError && e.reason === 'invalid-timestamp');
+  });
+});
+
+describe('Tracker emit cost is bounded by maxEventSize', () => {
+  test('a 100 000-key object is rejected as oversized after reading a few hundred of its values', async () => {
+    const { tracker, errors } = setup({ maxEventSize: 2000 });
+    const target: Record<string, number> = {};
+    for (let i = 0; i < 100_000; i++) target[`k${i}`] = i;
+    let reads = 0;
+    const counted = new Proxy(target, { get: (t, key) => (reads++, t[key as string]) });
+    tracker.emit('huge', { counted });
+    assert.ok(reads < 500, `read ${reads} values`);
+    assert.deepEqual(tracker.stats().dropped, { oversized: 1 });
+    assert.match(errors[0]!.message, /more than \d+ characters of JSON \(maxEventSize is 2000\)/);
+  });
+
+  test('a sparse array of length 2^32-1 (or 1e8) is rejected as oversized without reading or allocating its items', async () => {
+    const { tracker } = setup();
+    for (const length of [2 ** 32 - 1, 1e8]) {
+      const sparse: unknown[] = [];
+      sparse.length = length;
+      let reads = 0;
+      tracker.emit('sparse', { list: new Proxy(sparse, { get: (t, key) => (reads++, Reflect.get(t, key)) }) });
+      assert.ok(reads <= 2, `read ${reads} properties (length only)`);
+    }
+    assert.deepEqual(tracker.stats().dropped, { oversized: 2 });
+  });
+});
+
+describe('Tracker edX parity and introspection', () => {
+  test('emit(undefined) as the first emit is validated as a name (invalid-name; strict throws)', async () => {
+    const { tracker, errors } = setup();
+    tracker.emit(undefined as unknown as string, {});
+    assert.deepEqual(tracker.stats().dropped, { 'invalid-name': 1 });
+    assert.ok(errors[0] instanceof ValidationError && errors[0].reason === 'invalid-name');
+    const strict = setup({ strict: true }).tracker;
+    assert.throws(() => strict.emit(undefined as unknown as string, {}), (e: unknown) => e instanceof ValidationError && e.reason === 'invalid-name');
+  });
+
+  test('getBackend, backends() and backendNames() show the registered backends as given', async () => {
+    const memory = new MemoryBackend();
+    const fn = (): void => undefined;
+    const { tracker } = setup({ backends: { memory, fn, routed: { backend: memory, include: ['a.*'] } } });
+    assert.equal(tracker.getBackend<MemoryBackend>('memory'), memory);
+    assert.equal(tracker.getBackend('fn'), fn);
+    assert.equal(tracker.getBackend('routed'), memory);
+    assert.equal(tracker.getBackend('none'), undefined);
+    assert.deepEqual(tracker.backends(), { memory, fn, routed: memory });
+    assert.deepEqual(tracker.backendNames(), ['memory', 'fn', 'routed']);
+    await tracker.removeBackend('fn');
+    assert.equal(tracker.getBackend('fn'), undefined);
+  });
+
+  test('addProcessor adds a tracker processor for the events emitted from then on; empty entries are skipped, others refused', async () => {
+    const { tracker, memory } = setup();
+    tracker.emit('before', {});
+    tracker.addProcessor((e) => ({ ...e, data: { ...e.data, tagged: true } })).addProcessor(undefined).addProcessor(false);
+    tracker.emit('after', {});
+    await tracker.flush();
+    assert.deepEqual(memory.events.map((e) => e.data), [{}, { tagged: true }]);
+    assert.throws(() => tracker.addProcessor('nope' as never), ConfigurationError);
   });
 });
