@@ -43,7 +43,7 @@ export type { BackendStats, DropReason } from './delivery/DeliveryStats.js';
 export { MemoryBackend, DEFAULT_MEMORY_BACKEND_OPTIONS } from './backends/memory/MemoryBackend.js';
 export type { MemoryBackendOptions } from './backends/memory/MemoryBackend.js';
 export { LoggerBackend, DEFAULT_LOGGER_BACKEND_OPTIONS } from './backends/logger/LoggerBackend.js';
-export type { LoggerBackendOptions, PinoLikeLogger } from './backends/logger/LoggerBackend.js';
+export type { LoggerBackendOptions, PinoLikeLogger, LoggerFormat } from './backends/logger/LoggerBackend.js';
 export { serializeEvent } from './backends/logger/serializeEvent.js';
 
 // ── mongodb (issue 4)
@@ -143,6 +143,7 @@ export type { EventChanges } from './processors/map.js';
 export { enrich, DEFAULT_ENRICH_OPTIONS } from './processors/enrich.js';
 export type { Enrichment, EnrichOptions } from './processors/enrich.js';
 export { edxLegacy, toEdxLegacy, EDX_LEGACY_CONTEXT_FIELDS } from './processors/edxLegacy.js';
+export { edxTime, toEdxLogLine } from './processors/edxLegacy.js';
 export type { EdxLegacyEvent, EdxLegacyField, EdxLegacyOptions } from './processors/edxLegacy.js';
 export { openTelemetry, DEFAULT_OPEN_TELEMETRY_OPTIONS } from './processors/openTelemetry.js';
 export type { OpenTelemetryOptions, OpenTelemetryApi } from './processors/openTelemetry.js';
