@@ -174,3 +174,10 @@ export type {
 } from './catalog/types.js';
 export type { MarkdownOptions } from './catalog/toMarkdown.js';
 export type { JSONSchemaOptions } from './catalog/toJSONSchema.js';
+
+// ── declarative configuration (issue 11)
+export { registerBackendType, registerProcessorType, registeredTypes } from './config/types.js';
+export type { BackendFactory, ProcessorFactory } from './config/types.js';
+export { buildBackend, buildProcessor, resolveTrackerConfig } from './config/buildSpec.js';
+export { loadConfig } from './config/loadConfig.js';
+export type { BackendSpec, ProcessorSpec, StoreSpec, RegExpSpec, NameMatcherSpec, ProcessorEntry, BackendEntry, TrackerConfig } from './config/specs.js';
