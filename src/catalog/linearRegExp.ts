@@ -1,0 +1,43 @@
+import { createRequire } from 'node:module';
+
+/** What Ajv needs of a compiled pattern. */
+export interface LinearPattern {
+  test(text: string): boolean;
+  toString(): string;
+}
+
+interface Re2Module {
+  RE2JS: {
+    compile(pattern: string, flags?: number): { test(text: string): boolean };
+    translateRegExp(pattern: string): string;
+  };
+}
+
+let re2: Re2Module['RE2JS'] | undefined;
+
+/**
+ * Compiles a schema `pattern` on RE2 (re2js, pure JavaScript), whose matching
+ * time is linear in the input: a pattern such as `^([a-z0-9]+)+$` cannot make
+ * `emit` take seconds on a crafted value, as it can with JavaScript's
+ * backtracking RegExp. RE2 has no lookaround and no backreferences; a pattern
+ * using them throws here, so `define` refuses the schema with that message.
+ * Given to Ajv as `code.regExp`; re2js is loaded on the first pattern.
+ *
+ * @param flags - Ajv passes `'u'` or `''`; RE2 always works on code points.
+ */
+export function linearRegExp(pattern: string, flags: string): LinearPattern {
+  re2 ??= (createRequire(import.meta.url)('re2js') as Re2Module).RE2JS;
+  let compiled: { test(text: string): boolean };
+  try {
+    compiled = re2.compile(re2.translateRegExp(pattern));
+  } catch (error) {
+    throw new Error(
+      `pattern ${JSON.stringify(pattern)} is not supported by the linear-time engine (RE2: no lookaround, no backreferences): ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const key = `/${pattern}/${flags}`;
+  return { test: (text) => compiled.test(text), toString: () => key };
+}
+// Ajv writes this in standalone code only; catalogs compile in process.
+linearRegExp.code = 'linearRegExp';
