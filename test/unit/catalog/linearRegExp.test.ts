@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { EventCatalog } from '../../../src/catalog/EventCatalog.js';
+import { isLinearOnNative, linearRegExp } from '../../../src/catalog/linearRegExp.js';
 import { ConfigurationError } from '../../../src/errors.js';
 
 const catalogModule = fileURLToPath(new URL('../../../src/catalog/EventCatalog.ts', import.meta.url));
@@ -51,5 +52,16 @@ describe('schema patterns run on a linear-time engine', () => {
         (error: unknown) => error instanceof ConfigurationError && error.option === 'schema' && /linear-time engine/.test(error.message),
       );
     }
+  });
+});
+
+describe('isLinearOnNative', () => {
+  it('keeps the native engine only for start-anchored patterns with one quantifier and no groups', () => {
+    for (const pattern of ['^\\d+$', '^[a-z0-9-]{1,64}$', '^abc$', '^[(|)*+]x*$', '^a+?$']) assert.equal(isLinearOnNative(pattern), true, pattern);
+    for (const pattern of ['^([a-z0-9]+)+$', '[a-z]+$', '^\\d*\\d*$', '^(a|b)$', '^(a)\\1$', '^[A-Z]{2}-\\d{3}$', '^a[b']) {
+      assert.equal(isLinearOnNative(pattern), false, pattern);
+    }
+    assert.ok(linearRegExp('^\\d+$', 'u') instanceof RegExp);
+    assert.equal(linearRegExp('^([a-z]+)+$', 'u') instanceof RegExp, false);
   });
 });
