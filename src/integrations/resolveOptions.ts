@@ -1,3 +1,4 @@
+import { checkInteger } from '../config/checkInteger.js';
 import { ConfigurationError, MiddlewareError } from '../errors.js';
 import { compileTrustProxy, type ProxyHeader, type ProxyTrust } from './clientIp.js';
 import { compileMask, type FieldMask } from './mask.js';
@@ -42,8 +43,7 @@ export interface ResolvedRequestTracking<Req> {
 }
 
 function positiveInteger(option: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new ConfigurationError(option, `must be a whole number ≥ 1 (got ${String(value)}).`);
-  return value;
+  return checkInteger(option, value, { min: 1 });
 }
 
 function nonEmptyString(option: string, value: unknown): string {

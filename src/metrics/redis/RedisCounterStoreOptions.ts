@@ -1,3 +1,4 @@
+import { checkInteger } from '../../config/checkInteger.js';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { ConfigurationError } from '../../errors.js';
 import { checkPrefix, DEFAULT_KEY_PREFIX } from '../keys.js';
@@ -58,10 +59,7 @@ export interface ResolvedRedisCounterStoreOptions {
 
 function integer(option: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
-    throw new ConfigurationError(option, `expected an integer from 1 to ${max}, got ${String(value)}`);
-  }
-  return value;
+  return checkInteger(option, value, { min: 1, max });
 }
 
 /** Validates everything except the connection choice. */
