@@ -117,6 +117,10 @@ function withRoute(registration: BackendRegistration, spec: Record<string, unkno
   if (spec['processors'] !== undefined) out.processors = buildProcessors(spec['processors'], `${path}.processors`);
   if (spec['include'] !== undefined) out.include = [nameMatchers(spec['include'], `${path}.include`)].flat();
   if (spec['exclude'] !== undefined) out.exclude = [nameMatchers(spec['exclude'], `${path}.exclude`)].flat();
+  if (spec['delivery'] !== undefined) {
+    if (typeof spec['delivery'] !== 'object' || spec['delivery'] === null) throw new ConfigurationError(`${path}.delivery`, 'expected an object of delivery options');
+    out.delivery = spec['delivery'] as BackendRegistration['delivery'] & object;
+  }
   return out;
 }
 

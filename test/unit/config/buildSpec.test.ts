@@ -131,6 +131,15 @@ describe('declarative configuration', () => {
     assert.throws(() => registerBackendType('bad name!', () => new MemoryBackend()), failsAt('name'));
   });
 
+  test("a spec's delivery options reach its backend (checked at start, naming the path)", async () => {
+    const tracker = createTracker({ backends: { slow: { type: 'capture', options: { id: 'delivery' }, delivery: { batchSize: 2, flushIntervalMs: 60_000 } } } });
+    for (let i = 0; i < 3; i++) tracker.emit('e', { i });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(captured.get('delivery')!.events.length, 2, 'a full batch of 2 went out; the third waits for the (long) timer');
+    await tracker.shutdown();
+    assert.throws(() => createTracker({ backends: { b: { type: 'memory', delivery: { batchSize: 0 } } } }), failsAt('backends.b.delivery.batchSize'));
+  });
+
   test('options without specs pass through unchanged', () => {
     const memory = new MemoryBackend();
     const processor = (event: TrackedEvent) => event;
