@@ -44,7 +44,7 @@ export type { BackendStats, DropReason } from './delivery/DeliveryStats.js';
 export { MemoryBackend, DEFAULT_MEMORY_BACKEND_OPTIONS } from './backends/memory/MemoryBackend.js';
 export type { MemoryBackendOptions } from './backends/memory/MemoryBackend.js';
 export { LoggerBackend, DEFAULT_LOGGER_BACKEND_OPTIONS } from './backends/logger/LoggerBackend.js';
-export type { LoggerBackendOptions, PinoLikeLogger } from './backends/logger/LoggerBackend.js';
+export type { LoggerBackendOptions, PinoLikeLogger, LoggerFormat } from './backends/logger/LoggerBackend.js';
 export { serializeEvent } from './backends/logger/serializeEvent.js';
 
 // ── mongodb (issue 4)
@@ -144,6 +144,7 @@ export type { EventChanges } from './processors/map.js';
 export { enrich, DEFAULT_ENRICH_OPTIONS } from './processors/enrich.js';
 export type { Enrichment, EnrichOptions } from './processors/enrich.js';
 export { edxLegacy, toEdxLegacy, EDX_LEGACY_CONTEXT_FIELDS } from './processors/edxLegacy.js';
+export { edxTime, toEdxLogLine } from './processors/edxLegacy.js';
 export type { EdxLegacyEvent, EdxLegacyField, EdxLegacyOptions } from './processors/edxLegacy.js';
 export { openTelemetry, DEFAULT_OPEN_TELEMETRY_OPTIONS } from './processors/openTelemetry.js';
 export type { OpenTelemetryOptions, OpenTelemetryApi } from './processors/openTelemetry.js';
@@ -179,3 +180,10 @@ export type { JSONSchemaOptions } from './catalog/toJSONSchema.js';
 export { SpillLockedError } from './errors.js';
 export { DEFAULT_SPILL_OPTIONS } from './delivery/spill/SpillOptions.js';
 export type { SpillOptions, SpillMode, SpillFsync } from './delivery/spill/SpillOptions.js';
+
+// ── declarative configuration (issue 11)
+export { registerBackendType, registerProcessorType, registeredTypes } from './config/types.js';
+export type { BackendFactory, ProcessorFactory } from './config/types.js';
+export { buildBackend, buildProcessor, resolveTrackerConfig } from './config/buildSpec.js';
+export { loadConfig } from './config/loadConfig.js';
+export type { BackendSpec, ProcessorSpec, StoreSpec, RegExpSpec, NameMatcherSpec, ProcessorEntry, BackendEntry, TrackerConfig } from './config/specs.js';

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Ajv, Options } from 'ajv';
+import { linearRegExp } from './linearRegExp.js';
 
 /** The Ajv options every catalog validator is compiled with. */
 export const CATALOG_AJV_OPTIONS: Readonly<Options> = Object.freeze({
@@ -22,13 +23,16 @@ export const CATALOG_AJV_OPTIONS: Readonly<Options> = Object.freeze({
  * `define`, not when eventtrack is imported: it costs ~40 ms of start-up that
  * an application without a catalog should not pay.
  *
+ * Schema `pattern`s and `patternProperties` run on a linear-time engine
+ * ({@link linearRegExp}), so no pattern can stall `emit`.
+ *
  * @param formats - check `format`s with ajv-formats (`date-time`, `email`,
  *   `uri`, `uuid`, …); when `false`, `format` is an annotation only.
  */
 export function createAjv(formats: boolean): Ajv {
   const require = createRequire(import.meta.url);
   const { Ajv: AjvClass } = require('ajv') as { Ajv: new (options: Options) => Ajv };
-  const ajv = new AjvClass({ ...CATALOG_AJV_OPTIONS, validateFormats: formats });
+  const ajv = new AjvClass({ ...CATALOG_AJV_OPTIONS, validateFormats: formats, code: { regExp: linearRegExp } });
   if (formats) (require('ajv-formats') as { default: (ajv: Ajv) => Ajv }).default(ajv);
   return ajv;
 }

@@ -46,7 +46,9 @@ export function schemaFields(schema: JsonSchema, docs: Readonly<Record<string, s
       if (!isSchema(child)) continue;
       const path = prefix + key;
       const own = typeof child['description'] === 'string' ? child['description'] : '';
-      out.push({ path, type: describeType(child), required: required.has(key), description: docs[path] ?? own });
+      // Own properties only: a field named `constructor` or `__proto__` must not read Object.prototype.
+      const doc = Object.hasOwn(docs, path) ? docs[path] : undefined;
+      out.push({ path, type: describeType(child), required: required.has(key), description: typeof doc === 'string' ? doc : own });
       walk(child, `${path}.`);
       if (isSchema(child['items'])) walk(child['items'], `${path}[].`);
     }

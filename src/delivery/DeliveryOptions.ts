@@ -1,3 +1,4 @@
+import { checkInteger } from '../config/checkInteger.js';
 import { ConfigurationError } from '../errors.js';
 
 /** What a full queue does with one more event. */
@@ -39,10 +40,7 @@ export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = Object.freeze
 });
 
 function integer(option: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigurationError(option, `expected an integer ≥ ${min}, got ${String(value)}`);
-  }
-  return value;
+  return checkInteger(option, value, { min });
 }
 
 /** Fills in defaults and validates; `prefix` names the option in errors (`delivery`, `backends.mongo.delivery`). */

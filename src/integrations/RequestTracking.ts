@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestTrackingOptions } from './options.js';
 import type { FlatContext } from '../event/TrackedEvent.js';
-import { extractRequestContext, pathOf } from './requestContext.js';
+import { extractRequestContext, pathOf, readSessionId } from './requestContext.js';
+import { sessionScrubber } from './sessionMask.js';
 import { watchResponse, type RouteReader } from './requestEvent.js';
 import type { RequestTracker } from './RequestTracker.js';
 import { resolveRequestTracking, type ResolvedRequestTracking } from './resolveOptions.js';
@@ -28,26 +29,29 @@ export class RequestTracking<Req> {
   /**
    * Runs `next` (the rest of the request) inside the request context and
    * returns its result; `next` learns whether the context was entered. A
-   * skipped request runs `next` as is. Whatever fails on our side is
+   * skipped request runs `next` as is (with `skipEventOnly`, inside the
+   * context but without the request event). Whatever fails on our side is
    * reported and `next` still runs exactly once; what `next` throws or
    * rejects with reaches the caller unchanged.
    */
   run<R>(raw: IncomingMessage, res: ServerResponse, url: string, source: Req, next: (tracked: boolean) => R): R {
     const options = this.options;
     const path = pathOf(url);
+    let skipped = false;
     if (options.skip !== undefined) {
-      let skipped = false;
       try {
         skipped = options.skip(path, source);
       } catch (error) {
         options.report('skip', error);
       }
-      if (skipped) return next(false);
+      if (skipped && !options.skipEventOnly) return next(false);
     }
 
     let context: FlatContext;
+    let session: string | undefined;
     try {
-      context = extractRequestContext(raw, path, source, options);
+      session = readSessionId(raw, source, options);
+      context = extractRequestContext(raw, path, source, options, session);
     } catch (error) {
       options.report('context', error);
       return next(false);
@@ -57,9 +61,9 @@ export class RequestTracking<Req> {
       const tracker = this.tracker;
       const inside = (): R => {
         entered = true;
-        if (options.event !== undefined) {
+        if (options.event !== undefined && !skipped) {
           try {
-            watchResponse(this.tracker, options, options.event, { raw, res, url, path }, source, this.routeOf);
+            watchResponse(this.tracker, options, options.event, { raw, res, url, path, scrub: sessionScrubber(session) }, source, this.routeOf);
           } catch (error) {
             options.report('requestEvent', error);
           }

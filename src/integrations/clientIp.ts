@@ -1,3 +1,4 @@
+import { checkInteger } from '../config/checkInteger.js';
 import { BlockList, isIP } from 'node:net';
 import { ConfigurationError } from '../errors.js';
 
@@ -48,7 +49,7 @@ export function compileTrustProxy(option: TrustProxy | undefined): ProxyTrust | 
   if (option === true) return () => true;
   if (typeof option === 'function') return option;
   if (typeof option === 'number') {
-    if (!Number.isInteger(option) || option < 0) throw new ConfigurationError('trustProxy', 'a hop count must be a whole number ≥ 0.');
+    checkInteger('trustProxy', option, { min: 0 }); // a hop count
     return option === 0 ? undefined : (_address, hop) => hop < option;
   }
   if (typeof option !== 'string' && !Array.isArray(option)) {

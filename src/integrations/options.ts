@@ -67,7 +67,10 @@ export interface RequestTrackingOptions<Req> {
   /**
    * Key for the session hash. With it, `session_hash` is the HMAC-SHA256 (hex)
    * of the session id; without it no session field is recorded. The raw id is
-   * never recorded. At least 16 bytes. Default: none.
+   * never recorded: wherever it appears (the path, the referer, the other
+   * context fields, the request event's path, query and headers) it is
+   * replaced by `'[masked]'`, and the query parameter named `sessionCookie` is
+   * masked. At least 16 bytes. Default: none.
    */
   sessionSecret?: string | Uint8Array;
   /** Cookie holding the session id, used when `sessionId` is not given. Default `'connect.sid'` (express-session). */
@@ -84,8 +87,25 @@ export interface RequestTrackingOptions<Req> {
   proxyHeader?: ProxyHeader;
   /** Longest path or header value recorded; longer ones are cut to this length. Default `1024`. */
   maxValueLength?: number;
-  /** Requests to leave untracked: no context, no event (see {@link SkipRule}). Default `[]`. */
+  /**
+   * More fields for the request context, read when the request starts (edX
+   * records `username`, `client_id`, `course_id`, `org_id`):
+   * `context: (req) => ({ username: req.user?.name, course_id: courseOf(req.url) })`.
+   * Strings (cut to `maxValueLength`) and finite numbers are recorded; `null`
+   * and `undefined` are left out; other values are left out and reported; a
+   * throw is reported (see `onError`). Its fields win over the built-in ones.
+   * Default: none.
+   */
+  context?: (req: Req) => Record<string, unknown> | null | undefined;
+  /** Requests to leave untracked: no context, no event (see {@link SkipRule}); see `skipEventOnly`. Default `[]`. */
   skip?: readonly SkipRule<Req>[];
+  /**
+   * With `true`, `skip` leaves out only the request event: skipped requests
+   * still run inside the request context, so events the application emits
+   * there carry it (as edX's tracking middleware does for its ignored URLs).
+   * Default `false`: a skipped request has neither.
+   */
+  skipEventOnly?: boolean;
   /** Record one event per request when it finishes (`true` for the defaults). Default `false`. */
   requestEvent?: boolean | RequestEventOptions;
   /**
@@ -106,5 +126,6 @@ export const DEFAULT_REQUEST_TRACKING_OPTIONS = Object.freeze({
   proxyHeader: 'x-forwarded-for',
   maxValueLength: 1024,
   skip: Object.freeze([]) as readonly never[],
+  skipEventOnly: false,
   requestEvent: false,
 } as const);

@@ -5,6 +5,7 @@ import { cap } from './requestContext.js';
 import type { RequestTracker } from './RequestTracker.js';
 import type { ResolvedRequestEvent, ResolvedRequestTracking } from './resolveOptions.js';
 import { captureScope } from './scope.js';
+import { scrubRecord, type SessionScrubber } from './sessionMask.js';
 
 /** Reads the matched route pattern (`/users/:id`) from the framework's request once it is known. */
 export type RouteReader<Req> = (req: Req) => unknown;
@@ -52,6 +53,8 @@ interface ObservedRequest {
   readonly path: string;
   /** `process.hrtime.bigint()` when tracking began. */
   readonly start: bigint;
+  /** Masks the raw session id wherever it appears (with a session secret). */
+  readonly scrub?: SessionScrubber | undefined;
 }
 
 /** The request event's data: what happened, masked as configured. */
@@ -75,6 +78,16 @@ function buildData(
   }
   if (event.headers.length > 0) data['headers'] = maskRecord(recordHeaders(raw, event.headers, max), event.mask);
   for (const key of Object.keys(data)) if (event.mask(key)) data[key] = MASKED as JsonValue;
+  const scrub = request.scrub;
+  if (scrub !== undefined) {
+    data['path'] = scrub(data['path'] as string);
+    if (typeof data['route'] === 'string') data['route'] = scrub(data['route']);
+    // Names too: a parameter may be named by the id itself.
+    if (data['query'] !== undefined && data['query'] !== MASKED) {
+      data['query'] = scrubRecord(Object.fromEntries(Object.entries(data['query'] as JsonObject).map(([k, v]) => [scrub(k), v])), scrub);
+    }
+    if (data['headers'] !== undefined && data['headers'] !== MASKED) data['headers'] = scrubRecord(data['headers'] as JsonObject, scrub);
+  }
   return data;
 }
 

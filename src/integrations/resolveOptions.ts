@@ -1,3 +1,4 @@
+import { checkInteger } from '../config/checkInteger.js';
 import { ConfigurationError, MiddlewareError } from '../errors.js';
 import { compileTrustProxy, type ProxyHeader, type ProxyTrust } from './clientIp.js';
 import { compileMask, type FieldMask } from './mask.js';
@@ -33,15 +34,16 @@ export interface ResolvedRequestTracking<Req> {
   readonly trust: ProxyTrust | undefined;
   readonly proxyHeader: ProxyHeader;
   readonly maxValueLength: number;
+  readonly context: ((req: Req) => Record<string, unknown> | null | undefined) | undefined;
   readonly skip: SkipMatcher<Req> | undefined;
+  readonly skipEventOnly: boolean;
   readonly event: ResolvedRequestEvent | undefined;
   /** Reports a failed callback; never throws. */
   readonly report: (option: string, error: unknown) => void;
 }
 
 function positiveInteger(option: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new ConfigurationError(option, `must be a whole number ≥ 1 (got ${String(value)}).`);
-  return value;
+  return checkInteger(option, value, { min: 1 });
 }
 
 function nonEmptyString(option: string, value: unknown): string {
@@ -54,7 +56,7 @@ function optionalFunction<F>(option: string, value: F | undefined): F | undefine
   return value;
 }
 
-function resolveEvent(option: boolean | RequestEventOptions | undefined): ResolvedRequestEvent | undefined {
+function resolveEvent(option: boolean | RequestEventOptions | undefined, alsoMasked: readonly string[]): ResolvedRequestEvent | undefined {
   if (option === undefined || option === false) return undefined;
   if (option !== true && (typeof option !== 'object' || option === null)) {
     throw new ConfigurationError('requestEvent', 'must be a boolean or an object { name, mask, query, headers }.');
@@ -66,7 +68,7 @@ function resolveEvent(option: boolean | RequestEventOptions | undefined): Resolv
   if (typeof query !== 'boolean') throw new ConfigurationError('requestEvent.query', 'must be true or false.');
   return {
     name: nonEmptyString('requestEvent.name', given.name ?? DEFAULT_REQUEST_EVENT_OPTIONS.name),
-    mask: compileMask(given.mask ?? DEFAULT_REQUEST_EVENT_OPTIONS.mask),
+    mask: compileMask([...(given.mask ?? DEFAULT_REQUEST_EVENT_OPTIONS.mask), ...alsoMasked]),
     query,
     headers: headers.map((name: unknown) => nonEmptyString('requestEvent.headers', name).toLowerCase()),
   };
@@ -96,20 +98,27 @@ export function resolveRequestTracking<Req>(tracker: RequestTracker, options: Re
     throw new ConfigurationError('proxyHeader', "must be 'x-forwarded-for' or 'forwarded'.");
   }
   const skip = options.skip ?? d.skip;
+  const skipEventOnly = options.skipEventOnly ?? d.skipEventOnly;
+  if (typeof skipEventOnly !== 'boolean') throw new ConfigurationError('skipEventOnly', 'must be true or false.');
+  const sessionCookie = nonEmptyString('sessionCookie', options.sessionCookie ?? d.sessionCookie);
+  const hashSession = options.sessionSecret === undefined ? undefined : createSessionHasher(options.sessionSecret);
   if (!Array.isArray(skip)) throw new ConfigurationError('skip', 'must be an array of strings, RegExps or functions.');
   return {
     contextName: nonEmptyString('contextName', options.contextName ?? d.contextName),
     userId: optionalFunction('userId', options.userId),
     sessionId: optionalFunction('sessionId', options.sessionId),
-    sessionCookie: nonEmptyString('sessionCookie', options.sessionCookie ?? d.sessionCookie),
-    hashSession: options.sessionSecret === undefined ? undefined : createSessionHasher(options.sessionSecret),
+    sessionCookie,
+    hashSession,
     requestIdHeader: requestIdHeader === false ? undefined : nonEmptyString('requestIdHeader', requestIdHeader).toLowerCase(),
     maxRequestIdLength: positiveInteger('maxRequestIdLength', options.maxRequestIdLength ?? d.maxRequestIdLength),
     trust: compileTrustProxy(options.trustProxy ?? d.trustProxy),
     proxyHeader,
     maxValueLength: positiveInteger('maxValueLength', options.maxValueLength ?? d.maxValueLength),
+    context: optionalFunction('context', options.context),
     skip: compileSkip(skip),
-    event: resolveEvent(options.requestEvent ?? d.requestEvent),
+    skipEventOnly,
+    // With a session secret, a query parameter named like the session cookie carries the raw id.
+    event: resolveEvent(options.requestEvent ?? d.requestEvent, hashSession === undefined ? [] : [sessionCookie]),
     report: reporter(tracker, optionalFunction('onError', options.onError)),
   };
 }

@@ -1,3 +1,4 @@
+import { checkInteger } from '../config/checkInteger.js';
 import { ConfigurationError } from '../errors.js';
 import type { WeekStart } from '../time/Calendar.js';
 import type { CounterStore } from './CounterStore.js';
@@ -83,8 +84,7 @@ export interface ResolvedMetricsOptions {
 
 function positiveInteger(option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new ConfigurationError(option, `expected a positive integer, got ${String(value)}`);
-  return value;
+  return checkInteger(option, value, { min: 1 });
 }
 
 /** Applies defaults and validates; the time zone is checked by `TimeZone`. */

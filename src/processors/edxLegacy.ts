@@ -1,7 +1,8 @@
 import { ConfigurationError } from '../errors.js';
 import type { JsonObject, JsonValue, TrackedEvent } from '../event/TrackedEvent.js';
+import { pythonJson } from '../backends/logger/pythonJson.js';
 import type { Processor } from '../tracker/Processor.js';
-import { getIn, setIn, without } from './paths.js';
+import { getIn, isObject, setIn, without } from './paths.js';
 
 /**
  * One line of the edX legacy tracking log, as edx-platform's
@@ -13,9 +14,9 @@ export interface EdxLegacyEvent extends JsonObject {
   name: string;
   /** `context.event_type`, else the event name. */
   event_type: JsonValue;
-  /** The payload: `data`, or `data` as a JSON string when `event_source` is `browser`. */
+  /** The payload: `data` (`{}` when a processor removed it), or `data` as a JSON string when `event_source` is `browser`. */
   event: JsonValue;
-  /** `context.timestamp`, else the event timestamp, as ISO-8601 UTC. */
+  /** `context.timestamp`, else the event timestamp as edX writes it: `2024-05-06T07:08:09.123000+00:00` (see {@link edxTime}). */
   time: JsonValue;
   /** Where the event came from; `context.event_source`, else `server`. */
   event_source: JsonValue;
@@ -87,7 +88,7 @@ function compileFields(options: EdxLegacyOptions): FieldPaths {
 }
 
 function convert(event: TrackedEvent, fields: FieldPaths): EdxLegacyEvent {
-  const context = event.context;
+  const context: JsonObject = (event.context as JsonObject | undefined) ?? {};
   // Top-level keys to leave out of the remaining context, removed in one copy; nested paths one by one.
   const removed = new Set(DROPPED_CONTEXT_KEYS);
   const nested: (readonly string[])[] = [];
@@ -100,25 +101,68 @@ function convert(event: TrackedEvent, fields: FieldPaths): EdxLegacyEvent {
     }
     return value;
   };
+  // Taken in edX's order, so the record's keys come out in the order edX's processor leaves them.
+  const username = take('username') ?? DEFAULTS.username;
+  const session = take('session') ?? DEFAULTS.session;
+  const ip = take('ip') ?? DEFAULTS.ip;
+  const agent = take('agent') ?? DEFAULTS.agent;
+  const host = take('host') ?? DEFAULTS.host;
+  const referer = take('referer') ?? DEFAULTS.referer;
+  const acceptLanguage = take('accept_language') ?? DEFAULTS.accept_language;
+  const time = take('time') ?? edxTime(event.timestamp);
+  const eventType = take('event_type') ?? event.name;
   const source = take('event_source') ?? DEFAULTS.event_source;
-  const legacy: Omit<EdxLegacyEvent, 'context'> = {
-    name: event.name,
-    event_type: take('event_type') ?? event.name,
-    event: source === 'browser' ? JSON.stringify(event.data) : event.data,
-    time: take('time') ?? event.timestamp.toISOString(),
-    event_source: source,
-    page: take('page') ?? DEFAULTS.page,
-    username: take('username') ?? DEFAULTS.username,
-    session: take('session') ?? DEFAULTS.session,
-    ip: take('ip') ?? DEFAULTS.ip,
-    agent: take('agent') ?? DEFAULTS.agent,
-    host: take('host') ?? DEFAULTS.host,
-    referer: take('referer') ?? DEFAULTS.referer,
-    accept_language: take('accept_language') ?? DEFAULTS.accept_language,
-  };
+  const page = take('page') ?? DEFAULTS.page;
+  // edX: a missing payload is `{}`; a browser payload that is an object is sent on as its JSON text.
+  const data: JsonValue = (event.data as JsonValue | undefined) ?? {};
   let rest: JsonObject = without(context, removed);
   for (const path of nested) rest = setIn(rest, path, undefined);
-  return { ...legacy, context: rest } as EdxLegacyEvent;
+  // The key order of edX's record: name, context, the moved request fields, event, time, event_type, event_source, page.
+  return {
+    name: event.name,
+    context: rest,
+    username, session, ip, agent, host, referer, accept_language: acceptLanguage,
+    event: source === 'browser' && isObject(data) ? pythonJson(data) : data,
+    time, event_type: eventType, event_source: source, page,
+  };
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/**
+ * A time as edX writes it (Python's `datetime.isoformat()` of a UTC time):
+ * `2024-05-06T07:08:09.123000+00:00`, microseconds and `+00:00`; the fraction
+ * is left out when it is zero (`2024-05-06T07:08:09+00:00`), as Python does.
+ */
+export function edxTime(date: Date): string {
+  const year = date.getUTCFullYear();
+  const ms = date.getUTCMilliseconds();
+  return `${year < 0 ? '-' : ''}${pad(Math.abs(year), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
+    `T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}` +
+    `${ms === 0 ? '' : `.${pad(ms, 3)}000`}+00:00`;
+}
+
+/**
+ * Whether `event` is the output of {@link edxLegacy}: an empty context and a
+ * `data` that is a legacy record (`name`, `event_type`, `event`, `time`,
+ * `event_source`, `context`). The logger backend's `format: 'edx'` writes such
+ * a `data` as it is instead of converting the event again.
+ */
+export function isEdxLegacyOutput(event: TrackedEvent): boolean {
+  const data = event.data as JsonValue | undefined;
+  const context = event.context as JsonObject | undefined;
+  if (!isObject(data) || !isObject(context ?? null) || Object.keys(context!).length > 0) return false;
+  return typeof data['name'] === 'string' && Object.hasOwn(data, 'event_type') && Object.hasOwn(data, 'event') &&
+    Object.hasOwn(data, 'time') && Object.hasOwn(data, 'event_source') && isObject(data['context']);
+}
+
+/**
+ * The line edX's logger backend writes for an event (without the newline):
+ * the legacy record ({@link toEdxLegacy}, or the event's `data` when
+ * {@link edxLegacy} has already converted it) as Python's `json.dumps` writes it.
+ */
+export function toEdxLogLine(event: TrackedEvent, options: EdxLegacyOptions = {}): string {
+  return pythonJson(isEdxLegacyOutput(event) ? event.data : toEdxLegacy(event, options));
 }
 
 /**

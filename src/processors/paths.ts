@@ -34,12 +34,29 @@ export function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The value at `keys` below `root`, or `undefined`; arrays are indexed by numeric keys. */
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
+/** The array index a path key names (`0`, `1`, … as written, no sign, no leading zero), else `undefined`. */
+export function arrayIndex(key: string): number | undefined {
+  return INDEX.test(key) ? Number(key) : undefined;
+}
+
+/**
+ * The value at `keys` below `root`, or `undefined`: the one path reader of
+ * eventtrack (processors, counter rules, the edX mapping). Each key is an own
+ * property of an object (`constructor`, `toString`, … are never inherited),
+ * or of an array an index (`items.0`) or `length` (`items.length`).
+ */
 export function getIn(root: JsonValue | undefined, keys: readonly string[]): JsonValue | undefined {
   let current = root;
   for (const key of keys) {
-    if (isObject(current)) current = Object.hasOwn(current, key) ? current[key] : undefined;
-    else if (Array.isArray(current)) current = current[Number(key)];
+    if (Array.isArray(current)) {
+      if (key === 'length') current = current.length;
+      else {
+        const index = arrayIndex(key);
+        current = index === undefined ? undefined : current[index];
+      }
+    } else if (isObject(current)) current = Object.hasOwn(current, key) ? current[key] : undefined;
     else return undefined;
     if (current === undefined) return undefined;
   }

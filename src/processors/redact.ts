@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../errors.js';
 import type { JsonObject, JsonPrimitive, JsonValue, TrackedEvent } from '../event/TrackedEvent.js';
 import type { Processor } from '../tracker/Processor.js';
-import { parseFieldPath, withSections, without } from './paths.js';
+import { arrayIndex, parseFieldPath, withSections, without } from './paths.js';
 
 /** Options of {@link redact}. */
 export interface RedactOptions {
@@ -102,7 +102,11 @@ export function redact(paths: readonly string[], options: RedactOptions = {}): P
     const container: Container = current;
     let copy: Container | undefined;
     for (const [key, child] of node.children) {
-      copy = applyKey(container, copy, Array.isArray(container) ? Number(key) : key, child);
+      if (!Array.isArray(container)) copy = applyKey(container, copy, key, child);
+      else {
+        const index = arrayIndex(key); // paths address arrays as getIn reads them
+        if (index !== undefined) copy = applyKey(container, copy, index, child);
+      }
     }
     if (node.any !== undefined) {
       const keys = Array.isArray(container) ? container.keys() : Object.keys(container);

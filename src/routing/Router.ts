@@ -1,3 +1,4 @@
+import { checkInteger } from '../config/checkInteger.js';
 import type { Backend } from '../backends/Backend.js';
 import { BackendError, ConfigurationError } from '../errors.js';
 import type { TrackedEvent } from '../event/TrackedEvent.js';
@@ -76,7 +77,7 @@ export class Router implements Backend {
     }
     const { retryMemory, routeTimeoutMs } = { ...DEFAULT_ROUTER_OPTIONS, ...options };
     for (const [option, value] of [['retryMemory', retryMemory], ['routeTimeoutMs', routeTimeoutMs]] as const) {
-      if (!Number.isInteger(value) || value < 0) throw new ConfigurationError(option, `expected an integer ≥ 0, got ${String(value)}`);
+      checkInteger(option, value, { min: 0 });
     }
     this.#routeTimeoutMs = routeTimeoutMs;
     if (options.onProcessorError !== undefined && typeof options.onProcessorError !== 'function') {

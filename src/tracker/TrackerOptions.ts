@@ -2,7 +2,7 @@ import type { BackendLike } from '../backends/Backend.js';
 import { AsyncContextStore } from '../context/AsyncContextStore.js';
 import type { ContextStore } from '../context/ContextStore.js';
 import { type DeliveryOptions, resolveDeliveryOptions } from '../delivery/DeliveryOptions.js';
-import { ConfigurationError } from '../errors.js';
+import { checkInteger } from '../config/checkInteger.js';
 import type { NameMatcher } from '../routing/nameFilter.js';
 import { compactProcessors, type Processor } from './Processor.js';
 
@@ -75,8 +75,7 @@ export interface ResolvedTrackerOptions {
 }
 
 function positiveInteger(option: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw new ConfigurationError(option, `expected a positive integer, got ${String(value)}`);
-  return value;
+  return checkInteger(option, value, { min: 1 });
 }
 
 /** Applies defaults and validates, throwing a `ConfigurationError` that names the bad option. */

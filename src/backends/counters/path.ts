@@ -1,5 +1,5 @@
-import { ConfigurationError } from '../../errors.js';
 import type { JsonValue, TrackedEvent } from '../../event/TrackedEvent.js';
+import { getIn, parseFieldPath } from '../../processors/paths.js';
 
 /**
  * A dotted path into an event's `context` or `data`, as written in a counter
@@ -23,23 +23,14 @@ export interface EventPath {
  * Parses a path once, when the rule is compiled.
  * @param option - the option named by the error, e.g. `rules[0].entity`.
  * @throws ConfigurationError when the path does not start with `context.` or
- *   `data.` or has an empty segment.
+ *   `data.` or has an empty segment (parsed as every path is: `parseFieldPath`).
  */
 export function compilePath(option: string, path: unknown): EventPath {
-  if (typeof path !== 'string') throw new ConfigurationError(option, `expected a path such as 'context.user_id' or 'data.amount', got ${typeof path}`);
-  const [root, ...keys] = path.split('.');
-  if ((root !== 'context' && root !== 'data') || keys.length === 0 || keys.some((key) => key === '')) {
-    throw new ConfigurationError(option, `expected a dotted path starting with 'context.' or 'data.' (e.g. 'context.user_id'), got ${JSON.stringify(path)}`);
-  }
-  return { source: path, root, keys };
+  const { section, keys } = parseFieldPath(path, option);
+  return { source: path as string, root: section, keys };
 }
 
-/** The value at `path` in `event`, or `undefined` when any segment is missing. */
+/** The value at `path` in `event`, or `undefined` when any segment is missing (read as every path is: `getIn`). */
 export function readPath(event: TrackedEvent, path: EventPath): JsonValue | undefined {
-  let value: unknown = event[path.root];
-  for (const key of path.keys) {
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value as JsonValue | undefined;
+  return getIn(event[path.root], path.keys);
 }

@@ -3,12 +3,25 @@ import type { Writable } from 'node:stream';
 import { ConfigurationError, PartialDeliveryError, type EventFailure } from '../../errors.js';
 import type { TrackedEvent } from '../../event/TrackedEvent.js';
 import type { Backend } from '../Backend.js';
+import { isEdxLegacyOutput, toEdxLegacy, toEdxLogLine } from '../../processors/edxLegacy.js';
 import { serializeEvent } from './serializeEvent.js';
 
 /** The part of a pino-compatible logger the backend uses: one method per level taking an object and a message. */
 export type PinoLikeLogger = Record<string, unknown> & {
   info(obj: object, msg?: string): void;
 };
+
+/**
+ * What one line holds:
+ * - `'event'`: the eventtrack envelope `{id, name, timestamp, context, data}`;
+ * - `'edx'`: the line edX's logger backend writes, the edX legacy record at
+ *   the top level (`name`, `context`, `username`, …, `event`, `time`,
+ *   `event_type`, `event_source`, `page`) as Python's `json.dumps` writes it;
+ *   an event already converted by `edxLegacy()` is written as it is;
+ * - a function: the line for an event (a trailing newline is added when missing).
+ *   It may throw to fail that event alone. Not with `logger`.
+ */
+export type LoggerFormat = 'event' | 'edx' | ((event: TrackedEvent) => string);
 
 /** Options of {@link LoggerBackend}: give at most one of `stream`, `path`, `logger`. */
 export interface LoggerBackendOptions {
@@ -20,14 +33,27 @@ export interface LoggerBackendOptions {
   logger?: PinoLikeLogger;
   /** Logger method used with `logger`. Default `'info'`. */
   level?: string;
+  /** What a line holds; see {@link LoggerFormat}. With `logger`, `'edx'` hands the legacy record object to it. Default `'event'`. */
+  format?: LoggerFormat;
 }
 
 /** Defaults of {@link LoggerBackendOptions}. */
-export const DEFAULT_LOGGER_BACKEND_OPTIONS = Object.freeze({ level: 'info' });
+export const DEFAULT_LOGGER_BACKEND_OPTIONS = Object.freeze({ level: 'info', format: 'event' as LoggerFormat });
+
+function lineOf(format: (event: TrackedEvent) => string): (event: TrackedEvent) => string {
+  return (event) => {
+    const line = format(event);
+    if (typeof line !== 'string') throw new TypeError(`the format function returned ${typeof line}, not a string`);
+    return line.endsWith('\n') ? line : `${line}\n`;
+  };
+}
 
 /**
  * Writes events as JSON lines (`{id, name, timestamp, context, data}`, ISO-8601
- * UTC timestamps) to a stream, a file or a pino-style logger. Unlike edX's
+ * UTC timestamps; or edX tracking-log lines with `format: 'edx'`) to a stream,
+ * a file or a pino-style logger. A `data` or `context` a processor removed is
+ * written as `{}`; an event whose line cannot be JSON (a name that is not a
+ * string, a function as `data`) fails alone, not retried. Unlike edX's
  * logger backend, no event is truncated or silently dropped: an event that
  * cannot be serialised is reported for that event alone.
  */
@@ -36,6 +62,8 @@ export class LoggerBackend implements Backend {
   private readonly path: string | undefined;
   private readonly logger: PinoLikeLogger | undefined;
   private readonly level: string;
+  private readonly format: LoggerFormat;
+  private readonly serialize: (event: TrackedEvent) => string;
   private file: Promise<FileHandle> | undefined;
 
   constructor(options: LoggerBackendOptions = {}) {
@@ -48,6 +76,14 @@ export class LoggerBackend implements Backend {
     if (options.path !== undefined && (typeof options.path !== 'string' || options.path === '')) {
       throw new ConfigurationError('path', 'expected a non-empty file path');
     }
+    this.format = options.format ?? DEFAULT_LOGGER_BACKEND_OPTIONS.format;
+    if (this.format !== 'event' && this.format !== 'edx' && typeof this.format !== 'function') {
+      throw new ConfigurationError('format', `expected 'event', 'edx' or a function, got ${JSON.stringify(this.format)}`);
+    }
+    if (typeof this.format === 'function' && options.logger !== undefined) {
+      throw new ConfigurationError('format', 'a format function writes lines: give `stream` or `path`, not `logger`');
+    }
+    this.serialize = this.format === 'event' ? serializeEvent : lineOf(this.format === 'edx' ? toEdxLogLine : this.format);
     this.logger = options.logger;
     this.path = options.path;
     this.stream = options.logger === undefined && options.path === undefined ? (options.stream ?? process.stdout) : undefined;
@@ -59,7 +95,7 @@ export class LoggerBackend implements Backend {
     const lines: string[] = [];
     for (let i = 0; i < events.length; i++) {
       try {
-        lines.push(serializeEvent(events[i]!));
+        lines.push(this.serialize(events[i]!));
       } catch (error) {
         failures.push({ index: i, error, retryable: false });
       }
@@ -84,7 +120,10 @@ export class LoggerBackend implements Backend {
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
       try {
-        method.call(this.logger, { id: event.id, name: event.name, timestamp: event.timestamp.toISOString(), context: event.context, data: event.data }, event.name);
+        const record = this.format === 'edx'
+          ? (isEdxLegacyOutput(event) ? event.data : toEdxLegacy(event))
+          : { id: event.id, name: event.name, timestamp: event.timestamp.toISOString(), context: event.context ?? {}, data: event.data ?? {} };
+        method.call(this.logger, record, event.name);
       } catch (error) {
         // Only the events the logger refused are retried; the others are logged once.
         failures.push({ index: i, error, retryable: true });

@@ -11,10 +11,19 @@ let isoMs = Number.NaN;
 const SAFE_ID = /^[0-9a-f-]{36}$/;
 let isoText = '';
 
-function jsonOfContext(context: object): string {
+const EMPTY = '{}';
+
+function jsonOf(value: unknown, field: string): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError(`the event's ${field} is ${typeof value}, not a JSON value`);
+  return json;
+}
+
+function jsonOfContext(context: object | undefined): string {
+  if (context === undefined || context === null) return EMPTY;
   let json = contextJson.get(context);
   if (json === undefined) {
-    json = JSON.stringify(context);
+    json = jsonOf(context, 'context');
     if (Object.isFrozen(context)) contextJson.set(context, json);
   }
   return json;
@@ -23,6 +32,7 @@ function jsonOfContext(context: object): string {
 function jsonOfName(name: string): string {
   let json = nameJson.get(name);
   if (json === undefined) {
+    if (typeof name !== 'string') throw new TypeError(`the event's name is ${typeof name}, not a string`);
     json = JSON.stringify(name);
     if (nameJson.size >= NAME_CACHE_SIZE) nameJson.clear();
     nameJson.set(name, json);
@@ -43,11 +53,15 @@ function isoOf(timestamp: Date): string {
  * One event as a JSON line (with the trailing newline), fields in envelope
  * order: `{"id","name","timestamp","context","data"}`, `timestamp` as an
  * ISO-8601 UTC string: the same text as `JSON.stringify(event) + '\n'`.
+ * A `data` or `context` that a processor removed is written as `{}` (as edX
+ * writes a missing payload), so every line is JSON.
+ *
+ * @throws TypeError when the name is not a string, or `data`/`context` is not a JSON value (e.g. a function).
  */
 export function serializeEvent(event: TrackedEvent): string {
   return (
     // Ids made by the tracker are hex and dashes; a processor may have set anything else.
-    `{"id":${SAFE_ID.test(event.id) ? `"${event.id}"` : JSON.stringify(event.id)},"name":${jsonOfName(event.name)},` +
-    `"timestamp":"${isoOf(event.timestamp)}","context":${jsonOfContext(event.context)},"data":${JSON.stringify(event.data)}}\n`
+    `{"id":${SAFE_ID.test(event.id) ? `"${event.id}"` : jsonOf(event.id, 'id')},"name":${jsonOfName(event.name)},` +
+    `"timestamp":"${isoOf(event.timestamp)}","context":${jsonOfContext(event.context)},"data":${event.data === undefined || event.data === null ? EMPTY : jsonOf(event.data, 'data')}}\n`
   );
 }

@@ -1,3 +1,4 @@
+import { checkInteger } from '../../config/checkInteger.js';
 import { ConfigurationError } from '../../errors.js';
 import type { CounterStore, HashRead, KeyExpiry, WriteBatch, WriteOp, WriteResult } from '../CounterStore.js';
 import { checkPrefix, DEFAULT_KEY_PREFIX } from '../keys.js';
@@ -51,8 +52,7 @@ export class MemoryCounterStore implements CounterStore {
   constructor(options: MemoryCounterStoreOptions = {}) {
     this.prefix = checkPrefix('prefix', options.prefix ?? DEFAULT_MEMORY_COUNTER_STORE_OPTIONS.prefix);
     const window = options.dedupeWindowMs ?? DEFAULT_MEMORY_COUNTER_STORE_OPTIONS.dedupeWindowMs;
-    if (!Number.isInteger(window) || window <= 0) throw new ConfigurationError('dedupeWindowMs', 'expected a positive integer of milliseconds');
-    this.dedupeWindowMs = window;
+    this.dedupeWindowMs = checkInteger('dedupeWindowMs', window, { min: 1 });
     if (options.clock !== undefined && typeof options.clock !== 'function') throw new ConfigurationError('clock', 'expected a function returning epoch ms');
     this.clock = options.clock ?? Date.now;
   }

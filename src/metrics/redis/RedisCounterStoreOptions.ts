@@ -1,3 +1,4 @@
+import { checkInteger } from '../../config/checkInteger.js';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { ConfigurationError } from '../../errors.js';
 import { checkPrefix, DEFAULT_KEY_PREFIX } from '../keys.js';
@@ -26,13 +27,16 @@ export interface RedisCounterStoreOptions {
   /** ioredis Cluster options (with `cluster`). Default `{}` plus auto-pipelining. */
   clusterOptions?: ClusterOptions;
   /**
-   * How long the marker of an applied batch part lives, seconds. A retry of
+   * How long the marker of an applied batch part lives, ms (rounded up to
+   * whole seconds; the same unit as `MemoryCounterStore`'s). A retry of
    * the same batch within this window is skipped, so it must exceed the
    * longest retry window (Metrics checks; about 103 s with its defaults).
    * Markers are small keys, one per script part (one per flush on a
    * standalone server, one per slot touched in a Cluster), so keep it short.
-   * Default 600.
+   * Default 600 000 (10 minutes).
    */
+  dedupeWindowMs?: number;
+  /** @deprecated The same window in seconds; use `dedupeWindowMs`. Give one of the two. */
   dedupeTtlSeconds?: number;
   /** Most fields/members one script call carries (bounds how long Redis is busy per call). Default 2000, at most 4000. */
   maxItemsPerScript?: number;
@@ -58,18 +62,21 @@ export interface ResolvedRedisCounterStoreOptions {
 
 function integer(option: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
-    throw new ConfigurationError(option, `expected an integer from 1 to ${max}, got ${String(value)}`);
-  }
-  return value;
+  return checkInteger(option, value, { min: 1, max });
 }
 
 /** Validates everything except the connection choice. */
 export function resolveRedisCounterStoreOptions(options: RedisCounterStoreOptions): ResolvedRedisCounterStoreOptions {
   const d = DEFAULT_REDIS_COUNTER_STORE_OPTIONS;
+  if (options.dedupeWindowMs !== undefined && options.dedupeTtlSeconds !== undefined) {
+    throw new ConfigurationError('dedupeWindowMs', 'give dedupeWindowMs or the older dedupeTtlSeconds, not both');
+  }
+  const dedupeTtlSeconds = options.dedupeWindowMs === undefined
+    ? integer('dedupeTtlSeconds', options.dedupeTtlSeconds, d.dedupeTtlSeconds)
+    : Math.ceil(integer('dedupeWindowMs', options.dedupeWindowMs, d.dedupeTtlSeconds * 1000) / 1000);
   return {
     prefix: checkPrefix('prefix', options.prefix ?? d.prefix),
-    dedupeTtlSeconds: integer('dedupeTtlSeconds', options.dedupeTtlSeconds, d.dedupeTtlSeconds),
+    dedupeTtlSeconds,
     maxItemsPerScript: integer('maxItemsPerScript', options.maxItemsPerScript, d.maxItemsPerScript, 4000),
     scanCount: integer('scanCount', options.scanCount, d.scanCount),
   };

@@ -8,6 +8,7 @@ import { LoggerBackend } from '../../../../src/backends/logger/LoggerBackend.js'
 import { serializeEvent } from '../../../../src/backends/logger/serializeEvent.js';
 import { ConfigurationError, PartialDeliveryError } from '../../../../src/errors.js';
 import type { TrackedEvent } from '../../../../src/event/TrackedEvent.js';
+import { edxLegacy } from '../../../../src/processors/edxLegacy.js';
 import { createTracker } from '../../../../src/tracker/createTracker.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eventtrack-logger-'));
@@ -93,5 +94,65 @@ describe('LoggerBackend', () => {
   test('options: one destination only; the level must exist on the logger', () => {
     assert.throws(() => new LoggerBackend({ path: 'x', stream: new PassThrough() }), ConfigurationError);
     assert.throws(() => new LoggerBackend({ logger: { info: () => undefined }, level: 'trace' }), (e: unknown) => e instanceof ConfigurationError && e.option === 'level');
+  });
+
+  test('a processor that removes data or context: the line is still JSON, with {} in its place (as edX writes a missing payload)', async () => {
+    const path = join(dir, 'removed.jsonl');
+    const tracker = createTracker({
+      backends: { file: { backend: new LoggerBackend({ path }), processors: [(e) => ({ ...e, data: undefined, context: undefined }) as never] } },
+    });
+    tracker.emit('no.data', { x: 1 });
+    await tracker.shutdown();
+    const line = readFileSync(path, 'utf8').trimEnd();
+    assert.doesNotMatch(line, /undefined/);
+    const parsed = JSON.parse(line);
+    assert.deepEqual([parsed.name, parsed.data, parsed.context], ['no.data', {}, {}]);
+    assert.equal(tracker.stats().backends['file']!.sent, 1);
+  });
+
+  test('an event whose line cannot be JSON fails alone and is not counted as sent', async () => {
+    const writes: string[] = [];
+    const stream = new Writable({ write: (chunk, _enc, cb) => (writes.push(String(chunk)), cb()) });
+    const tracker = createTracker({
+      backends: { out: { backend: new LoggerBackend({ stream }), processors: [(e) => (e.name === 'bad' ? ({ ...e, data: () => 1 }) as never : e)] } },
+    });
+    tracker.emit('bad', { x: 1 });
+    tracker.emit('good', { x: 2 });
+    await tracker.shutdown();
+    const stats = tracker.stats().backends['out']!;
+    assert.equal(stats.sent, 1);
+    assert.equal(stats.dropReasons.rejected, 1);
+    assert.deepEqual(writes.join('').trimEnd().split('\n').map((l) => JSON.parse(l).name), ['good']);
+  });
+
+  test("format 'edx' writes the edX record itself at the top level, as edX's logger backend writes it, with or without edxLegacy()", async () => {
+    const withProcessor = join(dir, 'tracking.log');
+    const direct = join(dir, 'tracking-direct.log');
+    const tracker = createTracker({
+      backends: {
+        legacy: { backend: new LoggerBackend({ path: withProcessor, format: 'edx' }), processors: [edxLegacy()] },
+        direct: new LoggerBackend({ path: direct, format: 'edx' }),
+      },
+    });
+    await tracker.context('request', { username: 'alice', ip: '10.0.0.1', course_id: 'c1' }, async () => {
+      tracker.emit('problem.check', { answer: 42 });
+    });
+    await tracker.shutdown();
+    const line = readFileSync(withProcessor, 'utf8');
+    assert.equal(readFileSync(direct, 'utf8'), line);
+    assert.match(line, /^\{"name": "problem\.check", "context": \{"course_id": "c1"\}, "username": "alice", "session": "", "ip": "10\.0\.0\.1", "agent": "", "host": "", "referer": "", "accept_language": "", "event": \{"answer": 42\}, "time": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00", "event_type": "problem\.check", "event_source": "server", "page": null\}\n$/);
+  });
+
+  test('format: a function writes its own line; with a logger, format edx hands over the record; bad formats are refused', async () => {
+    const writes: string[] = [];
+    const stream = new Writable({ write: (chunk, _enc, cb) => (writes.push(String(chunk)), cb()) });
+    await new LoggerBackend({ stream, format: (e) => `${e.name}\t${String(e.data['i'])}` }).send([event(1)]);
+    assert.equal(writes.join(''), 'n.e\t1\n');
+    const calls: object[] = [];
+    await new LoggerBackend({ logger: { info: (obj: object) => calls.push(obj) }, format: 'edx' }).send([event(1)]);
+    assert.equal((calls[0] as { event_type: string }).event_type, 'n.e');
+    assert.equal((calls[0] as { time: string }).time, '2026-11-22T01:02:03.001000+00:00');
+    assert.throws(() => new LoggerBackend({ format: 'xml' as never }), (e: unknown) => e instanceof ConfigurationError && e.option === 'format');
+    assert.throws(() => new LoggerBackend({ logger: { info: () => undefined }, format: () => '' }), (e: unknown) => e instanceof ConfigurationError && e.option === 'format');
   });
 });
