@@ -24,7 +24,7 @@ await build({
   outdir: 'dist',
   bundle: true,
   splitting: true,
-  chunkNames: "chunks/[name]-[hash]",
+  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node20.19',
