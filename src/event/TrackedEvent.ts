@@ -18,12 +18,13 @@ export type FlatContext = Readonly<Record<string, string | number>>;
 /**
  * The structured event every backend receives.
  *
- * Events are deeply frozen once built, and so is every event a processor
- * returns: the event object, `data` and `context` at every depth (`context`
- * is a snapshot shared by every event of the same context frame), and the
- * `timestamp`, a `Date` whose setters throw. No processor or backend can
- * change what another backend or route receives; processors return a new
- * object instead.
+ * Events are read-only. Wherever one is shared (two backends or more, a
+ * processor, a `Router`) it is deeply frozen, and so is every event a
+ * processor returns: the event object, `data` and `context` at every depth
+ * (`context` is a snapshot shared by every event of the same context frame,
+ * always frozen); the `timestamp` is a `Date` whose setters throw. No
+ * processor or backend can change what another backend or route receives;
+ * processors return a new object instead.
  */
 export interface TrackedEvent {
   /** UUID v7: time-ordered, unique, monotonic within a millisecond in one process. */

@@ -255,44 +255,44 @@ export class Normalizer {
 
   /**
    * Copies a plain object (or, with `ownOnly`, a class instance's own keys).
-   * Built key by key from `{}`, each value read once: a getter cannot show the
-   * size check one value and the copy another, the walk can stop at the limit
-   * before copying the rest, and V8 freezes such an object in a few ns.
+   * First a bound from the keys alone, no value read (each key costs at least
+   * `"key":` in the JSON, or a step of work when its value is omitted), so a
+   * huge object stops before it is copied; then a native copy (three times
+   * faster than rebuilding the object key by key, each value read once: what
+   * is measured is what is kept), fixed up in place.
    */
   private plain(v: Record<string, unknown>, depth: number, ownOnly = false): JsonObject {
-    const out: JsonObject = {};
-    this.size += 2;
-    if (ownOnly) for (const key of Object.keys(v)) this.put(out, key, v[key], depth);
-    else for (const key in v) this.put(out, key, v[key], depth);
-    return this.freezing ? Object.freeze(out) : out;
-  }
-
-  private put(out: JsonObject, key: string, item: unknown, depth: number): void {
-    let value: JsonValue | undefined;
-    if (typeof item === 'string') {
-      this.size += key.length + item.length + 6;
-      value = item;
-    } else if (typeof item === 'number' && Number.isFinite(item)) {
-      this.size += key.length + 4 + numberSize(item);
-      value = item;
-    } else if (typeof item === 'boolean') {
-      this.size += key.length + 9;
-      value = item;
+    let bound = this.size + this.omitted + 2;
+    if (ownOnly) {
+      for (const key of Object.keys(v)) if ((bound += key.length + 4) > this.limit) throw OVER_LIMIT;
     } else {
-      if (this.strict) this.path.push(key);
-      value = this.value(item, depth + 1);
-      if (this.strict) this.path.pop();
-      if (value === undefined) {
-        this.omitted++;
-        if (this.size + this.omitted > this.limit) throw OVER_LIMIT;
-        return;
-      }
-      this.size += key.length + 4;
+      for (const key in v) if ((bound += key.length + 4) > this.limit) throw OVER_LIMIT;
     }
-    if (this.size + this.omitted > this.limit) throw OVER_LIMIT;
-    // An own `__proto__` key is data: assigning it would set the prototype instead.
-    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-    else out[key] = value;
+    // Spread is the fastest copy, unless it is frozen next (see freezableCopy).
+    const out = this.freezing ? freezableCopy(v) : { ...v };
+    let size = 2;
+    for (const key in out) {
+      const item = out[key];
+      size += key.length + 4;
+      if (typeof item === 'string') size += item.length + 2;
+      else if (typeof item === 'boolean') size += 5;
+      else if (typeof item === 'number' && Number.isFinite(item)) size += numberSize(item);
+      else {
+        if (this.strict) this.path.push(key);
+        const converted = this.value(item, depth + 1);
+        if (this.strict) this.path.pop();
+        if (converted === undefined) {
+          delete out[key];
+          size -= key.length + 4;
+          this.omitted++;
+        } else if (converted !== item) {
+          Object.defineProperty(out, key, { value: converted, enumerable: true, writable: true, configurable: true });
+        }
+      }
+      if (this.size + this.omitted + size > this.limit) throw OVER_LIMIT;
+    }
+    this.size += size;
+    return (this.freezing ? Object.freeze(out) : out) as JsonObject;
   }
 
   private array(v: readonly unknown[], depth: number): JsonValue[] {

@@ -3,6 +3,7 @@ import type { Backend } from '../backends/Backend.js';
 import { BackendError, ConfigurationError } from '../errors.js';
 import type { TrackedEvent } from '../event/TrackedEvent.js';
 import { withTimeout } from '../delivery/withTimeout.js';
+import { freezeEvent } from '../event/freezeEvent.js';
 import { runProcessors } from '../tracker/Processor.js';
 import { RetryLedger } from './RetryLedger.js';
 import { compileRoute, type CompiledRoute, type RouteOptions } from './Route.js';
@@ -68,6 +69,8 @@ export class Router implements Backend {
   readonly #ledger: RetryLedger;
   readonly #acceptsAll: boolean;
   readonly #routeTimeoutMs: number;
+  /** Whether events are seen by more than one route or by a processor, and so must be frozen. */
+  readonly #isolates: boolean;
   #closing: Promise<void> | undefined;
 
   /** @throws ConfigurationError when a route or option is invalid. */
@@ -92,6 +95,7 @@ export class Router implements Backend {
     this.#onProcessorError = options.onProcessorError ?? noop;
     this.#ledger = new RetryLedger(retryMemory);
     this.#acceptsAll = this.#routes.some((route) => route.filter === undefined);
+    this.#isolates = this.#routes.length > 1 || this.#routes.some((route) => route.processors.length > 0);
   }
 
   /** The route names, in order. */
@@ -111,8 +115,8 @@ export class Router implements Backend {
 
   /** Routes a batch; see the class description for what a failure means. */
   async send(events: readonly TrackedEvent[]): Promise<void> {
-    // Routes get frozen arrays: one route's backend must not change what its siblings receive.
-    const shared = Object.isFrozen(events) ? events : Object.freeze(events.slice());
+    // Routes share the events and a frozen array of them: one route must not change what its siblings receive.
+    const shared = this.#isolates ? freezeAll(events) : events;
     const batches = this.#routes.map((route, index) => this.#select(route, index, shared));
     const outcomes = await Promise.allSettled(
       batches.map(async (batch, index) => {
@@ -189,4 +193,12 @@ export class Router implements Backend {
       { cause: new AggregateError(failed.map(([, error]) => error)) },
     );
   }
+}
+
+/** `events` frozen, each of them deeply (a no-op for what a tracker already froze). */
+function freezeAll(events: readonly TrackedEvent[]): readonly TrackedEvent[] {
+  let all = true;
+  for (const event of events) if (!Object.isFrozen(event)) all = false;
+  if (all && Object.isFrozen(events)) return events;
+  return Object.freeze(events.map(freezeEvent));
 }

@@ -18,6 +18,7 @@ import { checkEventName } from '../event/validateName.js';
 import { unwatchExit, watchExit } from './exitFlush.js';
 import { FailureWarnings } from './FailureWarnings.js';
 import { compactProcessors, type Processor, runProcessors } from './Processor.js';
+import { Router } from '../routing/Router.js';
 import { Route } from './Route.js';
 import type { DropNotice, FlushReport, TrackerEventTypes, TrackerStats } from './TrackerEvents.js';
 import { type BackendRegistration, type ResolvedTrackerOptions, resolveTrackerOptions, type TrackerOptions } from './TrackerOptions.js';
@@ -61,6 +62,12 @@ export class Tracker<E extends EventMap = NoEvents> {
   private readonly warnings: FailureWarnings;
   /** The tracker's processors: those of the options, then those of `addProcessor`. */
   private processors: readonly Processor[];
+  /**
+   * Whether events have more than one consumer (see {@link Tracker.isShared}):
+   * then `emit` freezes them deeply. An event only one backend sees, with no
+   * processor on its way, has nobody to be protected from, and is not frozen.
+   */
+  private shared = false;
   private readonly dropped: Partial<Record<DropReason, number>> = {};
   private catalogInstance: EventCatalog<E> | undefined;
   private readonly catalogCounts = { undefined: 0, invalid: 0 };
@@ -87,6 +94,7 @@ export class Tracker<E extends EventMap = NoEvents> {
     };
     this.catalogInstance = options.catalog as EventCatalog<E> | undefined;
     for (const [name, spec] of Object.entries(options.backends ?? {})) this.addBackend(name, spec);
+    this.shared = this.isShared();
     if (this.options.flushOnExit) watchExit(this);
   }
 
@@ -119,8 +127,8 @@ export class Tracker<E extends EventMap = NoEvents> {
       this.busy = true;
       let payload: JsonObject;
       try {
-        // Frozen as it is built, so no processor or backend can change what the others receive.
-        payload = normalizer.object(data, true, this.options.maxEventSize - around);
+        // Frozen as it is built when shared, so no processor or backend can change what the others receive.
+        payload = normalizer.object(data, this.shared, this.options.maxEventSize - around);
       } finally {
         // Still busy when this is an emit nested in another's normalisation (a `toJSON` that emits).
         this.busy = normalizer !== this.normalizer;
@@ -128,8 +136,10 @@ export class Tracker<E extends EventMap = NoEvents> {
       this.converted += normalizer.conversions;
       const size = around + normalizer.size;
       if (size > this.options.maxEventSize) {
-        const what = normalizer.oversized ? 'more than' : '';
-        return this.reject('oversized', name, `event "${name}" is ${what}${what === '' ? '' : ' '}${size} characters of JSON (maxEventSize is ${this.options.maxEventSize})`);
+        const max = this.options.maxEventSize;
+        // Stopped at the limit (`oversized`), the walk knows only that it is past it.
+        const length = normalizer.oversized ? `more than ${max}` : String(size);
+        return this.reject('oversized', name, `event "${name}" is ${length} characters of JSON (maxEventSize is ${max})`);
       }
       if (this.catalogInstance !== undefined && !this.checkCatalog(name, payload)) return;
       const now = Date.now();
@@ -140,8 +150,8 @@ export class Tracker<E extends EventMap = NoEvents> {
         timestamp = this.lastTimestamp;
         if (timestamp.getTime() !== now) this.lastTimestamp = timestamp = eventTimestamp(now);
       }
-      const event: TrackedEvent = Object.freeze({ id: newEventId(now), name, timestamp, context: frame?.merged ?? EMPTY_CONTEXT, data: payload });
-      this.route(event);
+      const event: TrackedEvent = { id: newEventId(now), name, timestamp, context: frame?.merged ?? EMPTY_CONTEXT, data: payload };
+      this.route(this.shared ? Object.freeze(event) : event);
     } catch (error) {
       if (error instanceof ValidationError && this.options.strict) throw error;
       // Not expected to happen (bad input has its own rules), but never silent: reported and counted.
@@ -257,6 +267,7 @@ export class Tracker<E extends EventMap = NoEvents> {
     const route = Route.create(name, backend, this.options.delivery, this.hooks);
     this.routes.set(name, route);
     this.routeList = [...this.routes.values()];
+    this.shared = this.isShared();
     return this;
   }
 
@@ -270,6 +281,7 @@ export class Tracker<E extends EventMap = NoEvents> {
     if (route === undefined) return false;
     this.routes.delete(name);
     this.routeList = [...this.routes.values()];
+    this.shared = this.isShared();
     this.removing.add(route);
     await route.dispatcher.close(timeoutMs, 'backend-removed', true);
     this.removing.delete(route);
@@ -305,7 +317,21 @@ export class Tracker<E extends EventMap = NoEvents> {
   addProcessor(processor: Processor | null | undefined | false): this {
     const [added] = compactProcessors([processor], 'processors');
     if (added !== undefined) this.processors = [...this.processors, added];
+    this.shared = this.isShared();
     return this;
+  }
+
+  /**
+   * Whether an event reaches more than one consumer: two backends or more, a
+   * processor (tracker's or a backend's: a processor that throws halfway must
+   * leave nothing behind), or a `Router` (its routes share the event). Events
+   * emitted from then on are frozen; events already queued went to one
+   * backend only, unprocessed, so nobody else can see them.
+   */
+  private isShared(): boolean {
+    if (this.processors.length > 0 || this.routes.size > 1) return true;
+    for (const route of this.routes.values()) if (route.processors.length > 0 || route.backend instanceof Router) return true;
+    return false;
   }
 
   /** Delivers everything emitted so far, or reports what is still pending after `timeoutMs`. Never rejects. */

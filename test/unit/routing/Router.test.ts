@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Backend } from '../../../src/backends/Backend.js';
 import { BackendError, ConfigurationError, PartialDeliveryError, TimeoutError } from '../../../src/errors.js';
+import { freezeEvent } from '../../../src/event/freezeEvent.js';
 import type { TrackedEvent } from '../../../src/event/TrackedEvent.js';
 import { redact } from '../../../src/processors/redact.js';
 import { Router, type RouterOptions } from '../../../src/routing/Router.js';
@@ -60,7 +61,8 @@ describe('Router', () => {
         { name: 'counters', backend: counters, include: ['user.*', /^order\./] },
       ],
     });
-    const batch = events('user.signup', 'debug.sql.query', 'order.paid', 'page.view');
+    // Frozen with read-only timestamps, as a tracker hands them over (others the router freezes itself).
+    const batch = events('user.signup', 'debug.sql.query', 'order.paid', 'page.view').map(freezeEvent);
     await router.send(batch);
 
     assert.deepEqual(mongo.names, ['user.signup', 'debug.sql.query', 'order.paid', 'page.view']);
