@@ -76,6 +76,8 @@ export interface SpillCounters {
   corrupted: number;
   /** Bytes of those stretches. */
   corruptedBytes: number;
+  /** Flushes of the segment being written (`fdatasync`). */
+  syncs: number;
   /** Background flushes (`fsync: 'interval'`) that failed. */
   syncErrors: number;
 }
@@ -118,7 +120,7 @@ export class SpillLog {
   /** The folder of this backend's segments: `<dir>/<backend>`. */
   readonly folder: string;
   private readonly option: string;
-  private readonly stats: SpillCounters = { appended: 0, read: 0, acked: 0, torn: 0, tornBytes: 0, corrupted: 0, corruptedBytes: 0, syncErrors: 0 };
+  private readonly stats: SpillCounters = { appended: 0, read: 0, acked: 0, torn: 0, tornBytes: 0, corrupted: 0, corruptedBytes: 0, syncs: 0, syncErrors: 0 };
   private state: 'new' | 'opening' | 'open' | 'closed' = 'new';
   private lock: SpillLock | undefined;
   private cursorFile: SpillCursor | undefined;
@@ -137,6 +139,7 @@ export class SpillLog {
   private reading: Promise<unknown> = Promise.resolve();
   private syncTimer: ReturnType<typeof setTimeout> | undefined;
   private folderDirty = false;
+  private nextSync: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
   /**
@@ -214,7 +217,19 @@ export class SpillLog {
    */
   append(events: readonly TrackedEvent[]): Promise<SpillAppendResult> {
     if (this.state !== 'open') return Promise.reject(new EventTrackError(`the spill log of ${this.folder} is not open`));
-    return this.enqueue(() => this.write(events));
+    const written = this.enqueue(() => this.write(events));
+    if (this.options.fsync !== 'always') return written;
+    return written.then(async (result) => {
+      if (result.appended === 0) return result;
+      try {
+        await this.groupSync();
+        return result;
+      } catch (error) {
+        const refused = new Map(result.refused.map((r) => [r.index, r]));
+        for (let i = 0; i < events.length; i++) if (!refused.has(i)) refused.set(i, { index: i, reason: 'io-error', error });
+        return { status: 'io-error', appended: 0, refused: [...refused.values()].sort((a, b) => a.index - b.index), end: result.end };
+      }
+    });
   }
 
   /**
@@ -390,8 +405,7 @@ export class SpillLog {
         await this.writeFrames(encodeFrames(payloads, lengths, written, end));
         written = end;
       }
-      if (this.options.fsync === 'always' && written > 0) await this.syncNow();
-      else if (this.options.fsync === 'interval' && written > 0) this.scheduleSync();
+      if (this.options.fsync === 'interval' && written > 0) this.scheduleSync();
     } catch (error) {
       for (let i = written; i < fits; i++) refused.push({ index: indexes[i]!, reason: 'io-error', error });
       // The next append starts a new segment rather than write after a failure.
@@ -459,8 +473,21 @@ export class SpillLog {
     this.syncTimer.unref();
   }
 
+  // fsync 'always': one flush for every append written before it starts (group commit),
+  // so appends made while a flush runs share the next one.
+  private groupSync(): Promise<void> {
+    this.nextSync ??= this.enqueue(() => {
+      this.nextSync = undefined;
+      return this.syncNow();
+    });
+    return this.nextSync;
+  }
+
   private async syncNow(): Promise<void> {
-    await this.writer?.datasync();
+    if (this.writer !== undefined) {
+      await this.writer.datasync();
+      this.stats.syncs++;
+    }
     if (this.folderDirty) {
       this.folderDirty = false;
       await syncFolder(this.folder);
