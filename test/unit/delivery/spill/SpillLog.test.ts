@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { serializeEvent } from '../../../../src/backends/logger/serializeEvent.js';
 import { HEADER_BYTES } from '../../../../src/delivery/spill/frame.js';
 import type { SpillPosition } from '../../../../src/delivery/spill/segmentFiles.js';
 import { SpillCursor } from '../../../../src/delivery/spill/SpillCursor.js';
@@ -182,8 +183,10 @@ test('as a write-ahead log: ackThrough(append.end) acknowledges without reading,
 
 test('maxBytes: what would not fit is refused as spill-full (the tail of the batch), and fits again once delivered', async (t) => {
   const log = await openLog(t, tempDir(t), { maxBytes: 4096, segmentBytes: 1024 });
-  const one = (await log.append(events(0, 1))).appended === 1 ? log.bytes : 0;
-  const fit = Math.floor(4096 / one);
+  const recordBytes = (k: number): number => HEADER_BYTES + Buffer.byteLength(serializeEvent(event(k)));
+  let fit = 0;
+  for (let used = 0; used + recordBytes(fit) <= 4096; fit++) used += recordBytes(fit);
+  await log.append(events(0, 1));
   const result = await log.append(events(1, fit + 5));
   assert.equal(result.status, 'spill-full');
   assert.equal(result.appended, fit - 1);
