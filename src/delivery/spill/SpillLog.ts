@@ -134,6 +134,8 @@ export class SpillLog {
   private readHead: SpillPosition = { segment: 1, offset: 0 };
   private pending: PendingBatch[] = [];
   private generation = 0;
+  /** Changes whenever the read head is moved other than by reading. */
+  private readEpoch = 0;
   private readonly reader: SegmentReader;
   private io: Promise<void> = Promise.resolve();
   private reading: Promise<unknown> = Promise.resolve();
@@ -173,8 +175,13 @@ export class SpillLog {
   async open(): Promise<void> {
     if (this.state !== 'new') throw new EventTrackError(`the spill log of ${this.folder} was already opened`);
     this.state = 'opening';
-    await mkdir(this.folder, { recursive: true });
-    this.lock = await SpillLock.acquire(this.folder, this.option);
+    try {
+      await mkdir(this.folder, { recursive: true });
+      this.lock = await SpillLock.acquire(this.folder, this.option);
+    } catch (error) {
+      this.state = 'closed';
+      throw error;
+    }
     try {
       await this.recover();
       if (this.state !== 'opening') throw new EventTrackError(`the spill log of ${this.folder} was closed while it opened`);
@@ -254,7 +261,10 @@ export class SpillLog {
   ackThrough(position: SpillPosition): Promise<void> {
     if (this.state !== 'open' || compare(position, this.cursor) <= 0) return Promise.resolve();
     this.pending = this.pending.filter((batch) => compare(batch.end, position) > 0);
-    if (compare(this.readHead, position) < 0) this.readHead = position;
+    if (compare(this.readHead, position) < 0) {
+      this.readHead = position;
+      this.readEpoch++;
+    }
     return this.enqueue(() => this.moveCursor(position));
   }
 
@@ -264,6 +274,7 @@ export class SpillLog {
    */
   rewind(): void {
     this.generation++;
+    this.readEpoch++;
     this.pending = [];
     this.readHead = this.cursor;
   }
@@ -495,19 +506,40 @@ export class SpillLog {
   }
 
   private async read(max: number, maxBytes: number): Promise<SpillBatch> {
+    for (;;) {
+      const epoch = this.readEpoch;
+      const start = this.readHead;
+      const result = await this.readFrom(start, max, maxBytes);
+      // Rewound or acknowledged past while reading: read again from the new place.
+      if (epoch !== this.readEpoch) continue;
+      this.readHead = result.head;
+      this.stats.read += result.events.length;
+      this.stats.corrupted += result.damaged;
+      this.stats.corruptedBytes += result.damagedBytes;
+      return this.batch(start, result.head, result.events, result.bytes);
+    }
+  }
+
+  private async readFrom(
+    start: SpillPosition,
+    max: number,
+    maxBytes: number,
+  ): Promise<{ events: TrackedEvent[]; bytes: number; head: SpillPosition; damaged: number; damagedBytes: number }> {
     const events: TrackedEvent[] = [];
     let bytes = 0;
-    const start = this.readHead;
+    let damaged = 0;
+    let damagedBytes = 0;
+    let head = start;
     let segment: Segment | undefined;
     while (events.length < max) {
-      if (segment === undefined || this.readHead.offset >= segment.size) {
-        const position = this.normalize(this.readHead);
-        this.readHead = position;
+      if (segment === undefined || head.offset >= segment.size) {
+        const position = this.normalize(head);
+        head = position;
         segment = this.segments.find((s) => s.segment === position.segment);
         if (segment === undefined || position.offset >= segment.size) break;
       }
       const limit = segment.size;
-      const at = this.readHead.offset;
+      const at = head.offset;
       await this.reader.load(segment.segment, at, Math.min(at + HEADER_BYTES, limit), limit);
       let end = -1;
       if (at + HEADER_BYTES <= limit) {
@@ -522,15 +554,18 @@ export class SpillLog {
       }
       const event = end === -1 ? undefined : this.decode(at, end);
       if (event === undefined) {
-        await this.skipDamage(segment.segment, at, limit, end);
+        // Damage: skipped to the next valid record in the segment (or its end), counted once per stretch.
+        const next = end === -1 ? await this.nextValid(segment.segment, at, limit) : end;
+        damaged++;
+        damagedBytes += next - at;
+        head = { segment: segment.segment, offset: next };
         continue;
       }
       events.push(event);
       bytes += end - at;
-      this.readHead = { segment: segment.segment, offset: end };
+      head = { segment: segment.segment, offset: end };
     }
-    this.stats.read += events.length;
-    return this.batch(start, events, bytes);
+    return { events, bytes, head, damaged, damagedBytes };
   }
 
   private decode(at: number, end: number): TrackedEvent | undefined {
@@ -545,23 +580,15 @@ export class SpillLog {
     }
   }
 
-  // A record that fails its checksum or does not parse: skipped to the next
-  // valid record in the segment (or its end), counted once per stretch.
-  private async skipDamage(segment: number, at: number, limit: number, recordEnd: number): Promise<void> {
-    let next = recordEnd;
-    if (next === -1) {
-      await this.reader.load(segment, at, limit, limit);
-      const base = this.reader.start;
-      const found = resync(this.reader.buffer, at - base, limit - base);
-      next = found === -1 ? limit : found + base;
-    }
-    this.stats.corrupted++;
-    this.stats.corruptedBytes += next - at;
-    this.readHead = { segment, offset: next };
+  /** Where the next valid record after damage at `at` starts, or the segment's end. */
+  private async nextValid(segment: number, at: number, limit: number): Promise<number> {
+    await this.reader.load(segment, at, limit, limit);
+    const base = this.reader.start;
+    const found = resync(this.reader.buffer, at - base, limit - base);
+    return found === -1 ? limit : found + base;
   }
 
-  private batch(start: SpillPosition, events: TrackedEvent[], bytes: number): SpillBatch {
-    const end = this.readHead;
+  private batch(start: SpillPosition, end: SpillPosition, events: TrackedEvent[], bytes: number): SpillBatch {
     if (end.segment === start.segment && end.offset === start.offset) return { events, bytes, ack: () => Promise.resolve() };
     const pending: PendingBatch = { end, events: events.length, acked: events.length === 0 };
     this.pending.push(pending);
@@ -604,7 +631,10 @@ export class SpillLog {
       await writer.close();
     }
     this.cursor = this.normalize(to);
-    if (this.readHead.segment < this.cursor.segment) this.readHead = this.cursor;
+    if (this.readHead.segment < this.cursor.segment) {
+      this.readHead = this.cursor;
+      this.readEpoch++;
+    }
     await this.cursorFile!.write(this.cursor, this.options.fsync === 'always');
     while (this.segments.length > 0 && this.segments[0]!.segment < this.cursor.segment) {
       const done = this.segments.shift()!;
