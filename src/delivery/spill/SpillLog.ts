@@ -113,6 +113,16 @@ function compare(a: SpillPosition, b: SpillPosition): number {
  *
  * Appends are serialised and each is one write per segment it touches;
  * durability follows {@link SpillOptions.fsync}.
+ *
+ * @example
+ * ```ts
+ * const log = await SpillLog.open('mongo', { dir: '/var/spool/eventtrack' });
+ * const { refused } = await log.append(events);  // refused: spill-full → drops
+ * const batch = await log.readBatch(500);          // in order, from the cursor
+ * await backend.send(batch.events);
+ * await batch.ack();                               // cursor moves, delivered segments deleted
+ * await log.close();                               // releases the folder's lock
+ * ```
  */
 export class SpillLog {
   /** The resolved options. */
