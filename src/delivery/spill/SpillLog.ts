@@ -76,6 +76,8 @@ export interface SpillCounters {
   corrupted: number;
   /** Bytes of those stretches. */
   corruptedBytes: number;
+  /** Flushes of the segment being written (`fdatasync`). */
+  syncs: number;
   /** Background flushes (`fsync: 'interval'`) that failed. */
   syncErrors: number;
 }
@@ -111,6 +113,16 @@ function compare(a: SpillPosition, b: SpillPosition): number {
  *
  * Appends are serialised and each is one write per segment it touches;
  * durability follows {@link SpillOptions.fsync}.
+ *
+ * @example
+ * ```ts
+ * const log = await SpillLog.open('mongo', { dir: '/var/spool/eventtrack' });
+ * const { refused } = await log.append(events);  // refused: spill-full → drops
+ * const batch = await log.readBatch(500);          // in order, from the cursor
+ * await backend.send(batch.events);
+ * await batch.ack();                               // cursor moves, delivered segments deleted
+ * await log.close();                               // releases the folder's lock
+ * ```
  */
 export class SpillLog {
   /** The resolved options. */
@@ -118,7 +130,7 @@ export class SpillLog {
   /** The folder of this backend's segments: `<dir>/<backend>`. */
   readonly folder: string;
   private readonly option: string;
-  private readonly stats: SpillCounters = { appended: 0, read: 0, acked: 0, torn: 0, tornBytes: 0, corrupted: 0, corruptedBytes: 0, syncErrors: 0 };
+  private readonly stats: SpillCounters = { appended: 0, read: 0, acked: 0, torn: 0, tornBytes: 0, corrupted: 0, corruptedBytes: 0, syncs: 0, syncErrors: 0 };
   private state: 'new' | 'opening' | 'open' | 'closed' = 'new';
   private lock: SpillLock | undefined;
   private cursorFile: SpillCursor | undefined;
@@ -132,11 +144,14 @@ export class SpillLog {
   private readHead: SpillPosition = { segment: 1, offset: 0 };
   private pending: PendingBatch[] = [];
   private generation = 0;
+  /** Changes whenever the read head is moved other than by reading. */
+  private readEpoch = 0;
   private readonly reader: SegmentReader;
   private io: Promise<void> = Promise.resolve();
   private reading: Promise<unknown> = Promise.resolve();
   private syncTimer: ReturnType<typeof setTimeout> | undefined;
   private folderDirty = false;
+  private nextSync: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
   /**
@@ -170,8 +185,13 @@ export class SpillLog {
   async open(): Promise<void> {
     if (this.state !== 'new') throw new EventTrackError(`the spill log of ${this.folder} was already opened`);
     this.state = 'opening';
-    await mkdir(this.folder, { recursive: true });
-    this.lock = await SpillLock.acquire(this.folder, this.option);
+    try {
+      await mkdir(this.folder, { recursive: true });
+      this.lock = await SpillLock.acquire(this.folder, this.option);
+    } catch (error) {
+      this.state = 'closed';
+      throw error;
+    }
     try {
       await this.recover();
       if (this.state !== 'opening') throw new EventTrackError(`the spill log of ${this.folder} was closed while it opened`);
@@ -214,7 +234,19 @@ export class SpillLog {
    */
   append(events: readonly TrackedEvent[]): Promise<SpillAppendResult> {
     if (this.state !== 'open') return Promise.reject(new EventTrackError(`the spill log of ${this.folder} is not open`));
-    return this.enqueue(() => this.write(events));
+    const written = this.enqueue(() => this.write(events));
+    if (this.options.fsync !== 'always') return written;
+    return written.then(async (result) => {
+      if (result.appended === 0) return result;
+      try {
+        await this.groupSync();
+        return result;
+      } catch (error) {
+        const refused = new Map(result.refused.map((r) => [r.index, r]));
+        for (let i = 0; i < events.length; i++) if (!refused.has(i)) refused.set(i, { index: i, reason: 'io-error', error });
+        return { status: 'io-error', appended: 0, refused: [...refused.values()].sort((a, b) => a.index - b.index), end: result.end };
+      }
+    });
   }
 
   /**
@@ -239,7 +271,10 @@ export class SpillLog {
   ackThrough(position: SpillPosition): Promise<void> {
     if (this.state !== 'open' || compare(position, this.cursor) <= 0) return Promise.resolve();
     this.pending = this.pending.filter((batch) => compare(batch.end, position) > 0);
-    if (compare(this.readHead, position) < 0) this.readHead = position;
+    if (compare(this.readHead, position) < 0) {
+      this.readHead = position;
+      this.readEpoch++;
+    }
     return this.enqueue(() => this.moveCursor(position));
   }
 
@@ -249,6 +284,7 @@ export class SpillLog {
    */
   rewind(): void {
     this.generation++;
+    this.readEpoch++;
     this.pending = [];
     this.readHead = this.cursor;
   }
@@ -390,8 +426,7 @@ export class SpillLog {
         await this.writeFrames(encodeFrames(payloads, lengths, written, end));
         written = end;
       }
-      if (this.options.fsync === 'always' && written > 0) await this.syncNow();
-      else if (this.options.fsync === 'interval' && written > 0) this.scheduleSync();
+      if (this.options.fsync === 'interval' && written > 0) this.scheduleSync();
     } catch (error) {
       for (let i = written; i < fits; i++) refused.push({ index: indexes[i]!, reason: 'io-error', error });
       // The next append starts a new segment rather than write after a failure.
@@ -459,8 +494,21 @@ export class SpillLog {
     this.syncTimer.unref();
   }
 
+  // fsync 'always': one flush for every append written before it starts (group commit),
+  // so appends made while a flush runs share the next one.
+  private groupSync(): Promise<void> {
+    this.nextSync ??= this.enqueue(() => {
+      this.nextSync = undefined;
+      return this.syncNow();
+    });
+    return this.nextSync;
+  }
+
   private async syncNow(): Promise<void> {
-    await this.writer?.datasync();
+    if (this.writer !== undefined) {
+      await this.writer.datasync();
+      this.stats.syncs++;
+    }
     if (this.folderDirty) {
       this.folderDirty = false;
       await syncFolder(this.folder);
@@ -468,19 +516,40 @@ export class SpillLog {
   }
 
   private async read(max: number, maxBytes: number): Promise<SpillBatch> {
+    for (;;) {
+      const epoch = this.readEpoch;
+      const start = this.readHead;
+      const result = await this.readFrom(start, max, maxBytes);
+      // Rewound or acknowledged past while reading: read again from the new place.
+      if (epoch !== this.readEpoch) continue;
+      this.readHead = result.head;
+      this.stats.read += result.events.length;
+      this.stats.corrupted += result.damaged;
+      this.stats.corruptedBytes += result.damagedBytes;
+      return this.batch(start, result.head, result.events, result.bytes);
+    }
+  }
+
+  private async readFrom(
+    start: SpillPosition,
+    max: number,
+    maxBytes: number,
+  ): Promise<{ events: TrackedEvent[]; bytes: number; head: SpillPosition; damaged: number; damagedBytes: number }> {
     const events: TrackedEvent[] = [];
     let bytes = 0;
-    const start = this.readHead;
+    let damaged = 0;
+    let damagedBytes = 0;
+    let head = start;
     let segment: Segment | undefined;
     while (events.length < max) {
-      if (segment === undefined || this.readHead.offset >= segment.size) {
-        const position = this.normalize(this.readHead);
-        this.readHead = position;
+      if (segment === undefined || head.offset >= segment.size) {
+        const position = this.normalize(head);
+        head = position;
         segment = this.segments.find((s) => s.segment === position.segment);
         if (segment === undefined || position.offset >= segment.size) break;
       }
       const limit = segment.size;
-      const at = this.readHead.offset;
+      const at = head.offset;
       await this.reader.load(segment.segment, at, Math.min(at + HEADER_BYTES, limit), limit);
       let end = -1;
       if (at + HEADER_BYTES <= limit) {
@@ -495,15 +564,18 @@ export class SpillLog {
       }
       const event = end === -1 ? undefined : this.decode(at, end);
       if (event === undefined) {
-        await this.skipDamage(segment.segment, at, limit, end);
+        // Damage: skipped to the next valid record in the segment (or its end), counted once per stretch.
+        const next = end === -1 ? await this.nextValid(segment.segment, at, limit) : end;
+        damaged++;
+        damagedBytes += next - at;
+        head = { segment: segment.segment, offset: next };
         continue;
       }
       events.push(event);
       bytes += end - at;
-      this.readHead = { segment: segment.segment, offset: end };
+      head = { segment: segment.segment, offset: end };
     }
-    this.stats.read += events.length;
-    return this.batch(start, events, bytes);
+    return { events, bytes, head, damaged, damagedBytes };
   }
 
   private decode(at: number, end: number): TrackedEvent | undefined {
@@ -518,23 +590,15 @@ export class SpillLog {
     }
   }
 
-  // A record that fails its checksum or does not parse: skipped to the next
-  // valid record in the segment (or its end), counted once per stretch.
-  private async skipDamage(segment: number, at: number, limit: number, recordEnd: number): Promise<void> {
-    let next = recordEnd;
-    if (next === -1) {
-      await this.reader.load(segment, at, limit, limit);
-      const base = this.reader.start;
-      const found = resync(this.reader.buffer, at - base, limit - base);
-      next = found === -1 ? limit : found + base;
-    }
-    this.stats.corrupted++;
-    this.stats.corruptedBytes += next - at;
-    this.readHead = { segment, offset: next };
+  /** Where the next valid record after damage at `at` starts, or the segment's end. */
+  private async nextValid(segment: number, at: number, limit: number): Promise<number> {
+    await this.reader.load(segment, at, limit, limit);
+    const base = this.reader.start;
+    const found = resync(this.reader.buffer, at - base, limit - base);
+    return found === -1 ? limit : found + base;
   }
 
-  private batch(start: SpillPosition, events: TrackedEvent[], bytes: number): SpillBatch {
-    const end = this.readHead;
+  private batch(start: SpillPosition, end: SpillPosition, events: TrackedEvent[], bytes: number): SpillBatch {
     if (end.segment === start.segment && end.offset === start.offset) return { events, bytes, ack: () => Promise.resolve() };
     const pending: PendingBatch = { end, events: events.length, acked: events.length === 0 };
     this.pending.push(pending);
@@ -577,7 +641,10 @@ export class SpillLog {
       await writer.close();
     }
     this.cursor = this.normalize(to);
-    if (this.readHead.segment < this.cursor.segment) this.readHead = this.cursor;
+    if (this.readHead.segment < this.cursor.segment) {
+      this.readHead = this.cursor;
+      this.readEpoch++;
+    }
     await this.cursorFile!.write(this.cursor, this.options.fsync === 'always');
     while (this.segments.length > 0 && this.segments[0]!.segment < this.cursor.segment) {
       const done = this.segments.shift()!;

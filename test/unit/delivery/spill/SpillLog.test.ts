@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { serializeEvent } from '../../../../src/backends/logger/serializeEvent.js';
 import { HEADER_BYTES } from '../../../../src/delivery/spill/frame.js';
 import type { SpillPosition } from '../../../../src/delivery/spill/segmentFiles.js';
 import { SpillCursor } from '../../../../src/delivery/spill/SpillCursor.js';
@@ -65,7 +66,7 @@ test('events round trip: same fields, timestamps restored as Date, in order', as
   assert.equal(log.pendingBytes, log.bytes);
   await batch.ack();
   assert.equal(log.pendingBytes, 0);
-  assert.deepEqual(log.counters, { appended: 20, read: 20, acked: 20, torn: 0, tornBytes: 0, corrupted: 0, corruptedBytes: 0, syncErrors: 0 });
+  assert.deepEqual(log.counters, { appended: 20, read: 20, acked: 20, torn: 0, tornBytes: 0, corrupted: 0, corruptedBytes: 0, syncs: 0, syncErrors: 0 });
 });
 
 test('segments roll at segmentBytes; a segment is deleted once every record in it is acknowledged', async (t) => {
@@ -182,8 +183,10 @@ test('as a write-ahead log: ackThrough(append.end) acknowledges without reading,
 
 test('maxBytes: what would not fit is refused as spill-full (the tail of the batch), and fits again once delivered', async (t) => {
   const log = await openLog(t, tempDir(t), { maxBytes: 4096, segmentBytes: 1024 });
-  const one = (await log.append(events(0, 1))).appended === 1 ? log.bytes : 0;
-  const fit = Math.floor(4096 / one);
+  const recordBytes = (k: number): number => HEADER_BYTES + Buffer.byteLength(serializeEvent(event(k)));
+  let fit = 0;
+  for (let used = 0; used + recordBytes(fit) <= 4096; fit++) used += recordBytes(fit);
+  await log.append(events(0, 1));
   const result = await log.append(events(1, fit + 5));
   assert.equal(result.status, 'spill-full');
   assert.equal(result.appended, fit - 1);
@@ -308,11 +311,33 @@ test('a garbled length in the middle: reading resumes at the next valid record',
   assert.equal(log.counters.corrupted, 1);
 });
 
-test('with fsync always, appends and the cursor are flushed (and the log still works)', async (t) => {
+test('with fsync always, each append resolves after a flush; appends made together share one (group commit)', async (t) => {
   const dir = tempDir(t);
   const log = await openLog(t, dir, { fsync: 'always', segmentBytes: 1024 });
-  await log.append(events(0, 20));
-  assert.deepEqual(await drain(log), range(0, 20));
+  await log.append(events(0, 2));
+  assert.equal(log.counters.syncs, 1);
+  await log.append(events(2, 2));
+  assert.equal(log.counters.syncs, 2);
+  const results = await Promise.all(range(0, 20).map((k) => log.append(events(4 + k, 1))));
+  assert.ok(results.every((r) => r.status === 'ok'));
+  assert.ok(log.counters.syncs < 2 + 20, `${log.counters.syncs - 2} flushes for 20 appends`);
+  assert.deepEqual(await drain(log), range(0, 24));
+});
+
+test('with fsync interval, appends are flushed in the background within fsyncIntervalMs', async (t) => {
+  const log = await openLog(t, tempDir(t), { fsync: 'interval', fsyncIntervalMs: 1000 });
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  await log.append(events(0, 3));
+  await log.append(events(3, 3));
+  t.mock.timers.tick(999);
+  await log.append([]); // waits for whatever the timer queued
+  assert.equal(log.counters.syncs, 0);
+  t.mock.timers.tick(1);
+  await log.append([]);
+  assert.equal(log.counters.syncs, 1, 'one flush for both appends');
+  t.mock.timers.tick(5000);
+  await log.append([]);
+  assert.equal(log.counters.syncs, 1, 'nothing appended since: no flush scheduled');
 });
 
 test('with fsync interval, the background flush leaves no timer behind after close', async (t) => {
