@@ -78,7 +78,7 @@ export interface CounterStore {
   countUnique(keys: readonly string[]): Promise<number>;
   /** Deletes every key starting with `keyPrefix` (which starts with `prefix`); returns how many. */
   deleteByPrefix(keyPrefix: string): Promise<number>;
-  /** Deletes every key under `prefix`; never touches other keys. */
+  /** Deletes every key under `prefix` (keys starting with `<prefix>{`); never touches other keys, not even those of a longer prefix (`app2` for `app`). */
   clear(): Promise<number>;
   /** Releases connections the store opened; idempotent. */
   close(): Promise<void>;

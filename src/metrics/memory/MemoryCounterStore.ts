@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../../errors.js';
 import type { CounterStore, HashRead, KeyExpiry, WriteBatch, WriteOp, WriteResult } from '../CounterStore.js';
-import { checkPrefix, DEFAULT_KEY_PREFIX } from '../keys.js';
+import { checkPrefix, DEFAULT_KEY_PREFIX, keyspaceOf } from '../keys.js';
 
 /** Options of {@link MemoryCounterStore}. */
 export interface MemoryCounterStoreOptions {
@@ -115,7 +115,7 @@ export class MemoryCounterStore implements CounterStore {
   }
 
   async clear(): Promise<number> {
-    const deleted = await this.deleteByPrefix(this.prefix);
+    const deleted = await this.deleteByPrefix(keyspaceOf(this.prefix));
     this.applied.clear();
     return deleted;
   }

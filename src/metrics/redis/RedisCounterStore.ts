@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import type { CounterStore, HashRead, WriteBatch, WriteResult } from '../CounterStore.js';
+import { keyspaceOf } from '../keys.js';
 import { partition, type ScriptPart } from './partition.js';
 import { checkConnection, resolveRedisCounterStoreOptions, type RedisCounterStoreOptions, type ResolvedRedisCounterStoreOptions } from './RedisCounterStoreOptions.js';
 import { APPLY_SCRIPT, APPLY_SCRIPT_SHA } from './scripts.js';
@@ -124,7 +125,7 @@ export class RedisCounterStore implements CounterStore {
   }
 
   clear(): Promise<number> {
-    return this.deleteByPrefix(this.prefix);
+    return this.deleteByPrefix(keyspaceOf(this.prefix));
   }
 
   close(): Promise<void> {

@@ -450,7 +450,10 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
     it('clearAll() deletes exactly the keys under the prefix and pending writes', async () => {
       await withMetrics(target, {}, async (metrics, store) => {
         const foreign = `other${store.prefix}{x}:keep`;
+        // A store whose prefix extends this one's (prefix `app` and `app2`): its keys are not ours.
+        const longer = `${store.prefix}2{a}:m:y:all`;
         await store.write({ id: `foreign-${Math.random()}`, ops: [{ kind: 'set', key: foreign, value: 'v' }] });
+        await store.write({ id: `longer-${Math.random()}`, ops: [{ kind: 'hincr', key: longer, fields: ['2026'], values: [7] }] });
         metrics.metric('a', 1);
         metrics.gauge('g', 1);
         await metrics.flush();
@@ -461,7 +464,9 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
         assert.equal((await metrics.getMetric('a')).year, 0);
         assert.equal((await metrics.getMetric('pending')).year, 0, 'buffered writes discarded');
         assert.deepEqual(await store.readStrings([foreign]), ['v'], 'a key outside the prefix survives');
+        assert.deepEqual(await store.readHashes([{ key: longer, fields: ['2026'] }]), [[7]], "a longer prefix's keys survive");
         await store.write({ id: `foreign-del-${Math.random()}`, ops: [{ kind: 'del', key: foreign }] });
+        await store.deleteByPrefix(`${store.prefix}2{`);
         metrics.metric('a', 2);
         assert.equal((await metrics.getMetric('a')).year, 2, 'usable after clearAll');
       });
