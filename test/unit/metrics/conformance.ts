@@ -296,6 +296,22 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
       });
     });
 
+    it('DST: a 30-minute change (Australia/Lord_Howe) cuts the hour at the change; a one-instant range is one bucket', async () => {
+      await withMetrics(target, { timeZone: 'Australia/Lord_Howe' }, async (metrics) => {
+        metrics.metric('lh', 1, { timestamp: Date.parse('2026-04-04T14:40:00Z') }); // 01:40+11:00
+        metrics.metric('lh', 2, { timestamp: Date.parse('2026-04-04T15:10:00Z') }); // 01:40+10:30
+        const one = await metrics.getMetricHistory('lh', { granularity: 'hour', since: Date.parse('2026-04-04T14:40:00Z'), until: Date.parse('2026-04-04T14:40:00Z') });
+        assert.deepEqual(one.buckets.map((b) => b.label), ['2026-04-05T01:00+11:00']);
+        assert.deepEqual(one.series[0]!.values, [1]);
+        const both = await metrics.getMetricHistory('lh', { granularity: 'hour', since: Date.parse('2026-04-04T14:00:00Z'), until: Date.parse('2026-04-04T15:29:00Z') });
+        assert.deepEqual(both.buckets.map((b) => [b.label, b.start.toISOString()]), [
+          ['2026-04-05T01:00+11:00', '2026-04-04T14:00:00.000Z'],
+          ['2026-04-05T01:00+10:30', '2026-04-04T15:00:00.000Z'],
+        ]);
+        assert.deepEqual(both.series[0]!.values, [1, 2]);
+      });
+    });
+
     it('ISO week 53 at year ends is its own zero-padded bucket', async () => {
       await withMetrics(target, {}, async (metrics) => {
         metrics.metric('w', 1, { timestamp: Date.parse('2020-12-31T12:00:00Z') });
