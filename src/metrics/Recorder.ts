@@ -39,6 +39,8 @@ export class Recorder {
   private entitySeries = new Map<string, Series>();
   private dirty: Series[] = [];
   private generation = 0;
+  /** Sum of the absolute amounts buffered since the last `take()` (see `reserve`). */
+  private pendingAbs = 0;
   private readonly maxBufferedWrites: number;
   private readonly clock: () => number;
 
@@ -61,6 +63,9 @@ export class Recorder {
     const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
     const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
     if (this.closed) return this.hooks.dropped(1);
+    const abs = this.pendingAbs + (n < 0 ? -n : n);
+    if (abs > Number.MAX_VALUE) this.refuse('n', n);
+    this.pendingAbs = abs;
     if (options !== undefined) {
       const lt = this.expireOption(options.expire);
       if (options.category !== undefined) this.registerCategory(series, options.category);
@@ -80,6 +85,7 @@ export class Recorder {
     const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
     const lt = this.expireOption(options?.expire);
     if (this.closed) return this.hooks.dropped(1);
+    this.reserve('value', value);
     if (options?.category !== undefined) this.registerCategory(series, options.category);
     this.register(series);
     if (series.second !== -1) this.spill(series); // earlier increments first
@@ -94,6 +100,7 @@ export class Recorder {
     const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
     const ms = options.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
     if (this.closed) return this.hooks.dropped(1);
+    this.reserve('count', count);
     if (options.category !== undefined) this.registerCategory(series, options.category);
     this.register(series);
     this.writeHash(series, ms, count, this.ranks.filter((r) => r >= min && r <= max), 0, false);
@@ -145,6 +152,7 @@ export class Recorder {
         targets.push(series);
       }
     }
+    this.reserve('n', n);
     for (const series of targets) this.accumulate(series, ms, n);
   }
 
@@ -153,6 +161,7 @@ export class Recorder {
     checkName('metric', metric);
     checkAmount('n', n);
     if (this.closed) return this.hooks.dropped(1);
+    this.reserve('n', n);
     this.buffer.incr(this.layout.countKey(id), metric, n, 0);
     this.afterWrite();
   }
@@ -163,6 +172,7 @@ export class Recorder {
     checkAmount('value', value);
     const ms = toEpochMs(day, 'day');
     if (this.closed) return this.hooks.dropped(1);
+    this.reserve('value', value);
     const series = new Series(metric, this.layout.entityBase(id, metric), [3], this.retention);
     const pending = this.entitySeries.get(`${id}\u0000${metric}`);
     if (pending !== undefined && pending.second !== -1) this.spill(pending);
@@ -238,6 +248,26 @@ export class Recorder {
     return Math.ceil(this.clock() / 1000 + expire);
   }
 
+  /**
+   * Counts `amount` against the amounts buffered since the last flush. Their absolute sum bounds every bucket's
+   * pending sum, so while it stays finite no coalesced write can overflow to ±Infinity (which the store would refuse,
+   * losing the other writes of the bucket).
+   * @throws ValidationError (`invalid_number`) when it would not stay finite.
+   */
+  private reserve(what: string, amount: number): void {
+    const abs = this.pendingAbs + Math.abs(amount);
+    if (abs > Number.MAX_VALUE) this.refuse(what, amount);
+    this.pendingAbs = abs;
+  }
+
+  private refuse(what: string, amount: number): never {
+    throw new ValidationError(
+      'invalid_number',
+      `${what} = ${amount} refused: with the amounts buffered since the last flush (absolute sum ${this.pendingAbs}) a bucket's sum could pass ±${Number.MAX_VALUE} ` +
+        'and not be representable; nothing was written (flush() first, or count in a larger unit)',
+    );
+  }
+
   private afterWrite(): void {
     if (this.buffer.size >= this.maxBufferedWrites) this.hooks.full();
   }
@@ -248,6 +278,7 @@ export class Recorder {
     this.dirty = [];
     const writes = this.buffer.size;
     const ops = writes > 0 ? this.buffer.take() : [];
+    this.pendingAbs = 0;
     if (writes > 0) this.generation += 1; // registrations go out again with the next batch
     if (this.metricSeries.size + this.entitySeries.size + this.uniqueSeries.size > SERIES_CACHE_LIMIT) this.resetSeries();
     return { ops, writes };
@@ -256,6 +287,7 @@ export class Recorder {
   /** Forgets everything buffered and pending. */
   discardAll(): void {
     this.buffer.take();
+    this.pendingAbs = 0;
     for (const series of this.dirty) series.second = -1;
     this.resetSeries();
   }

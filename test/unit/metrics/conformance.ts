@@ -170,6 +170,30 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
       });
     });
 
+    it('amounts whose buffered sum cannot be represented are refused at call time; nothing else is lost', async () => {
+      await withMetrics(target, {}, async (metrics) => {
+        const errors: Error[] = [];
+        metrics.on('error', (error) => errors.push(error));
+        metrics.metric('big', 1e308);
+        assert.throws(() => metrics.metric('big', 1e308), { name: 'ValidationError', reason: 'invalid_number' });
+        assert.throws(() => metrics.trackCount('e', 'm', -1e308), { name: 'ValidationError', reason: 'invalid_number' }, 'the bound is on absolute amounts');
+        assert.throws(() => metrics.setMetric('other', 1e308), { name: 'ValidationError', reason: 'invalid_number' });
+        metrics.metric('small', 2);
+        await metrics.flush();
+        assert.equal((await metrics.getMetric('big')).year, 1e308);
+        assert.equal((await metrics.getMetric('small')).year, 2);
+        assert.equal(metrics.stats().rejectedOps, 0);
+        assert.equal(metrics.stats().droppedWrites, 0);
+        assert.deepEqual(errors, []);
+        // After a flush the bound starts again; a stored total past ±1.8e308 reads as Infinity (documented).
+        metrics.metric('big', 1e308);
+        metrics.metric('small', 3);
+        await metrics.flush();
+        assert.equal((await metrics.getMetric('big')).year, Number.POSITIVE_INFINITY);
+        assert.equal((await metrics.getMetric('small')).year, 5);
+      });
+    });
+
     it('registries: slugs, categories, resetCategory, deleteCategory, deleteMetric', async () => {
       await withMetrics(target, {}, async (metrics) => {
         metrics.metric('signup', 1, { category: 'User Metrics' });
