@@ -24,6 +24,20 @@ export type WriteOp =
   | { readonly kind: 'sadd'; readonly key: string; readonly members: readonly string[] }
   | { readonly kind: 'srem'; readonly key: string; readonly members: readonly string[] }
   | { readonly kind: 'set'; readonly key: string; readonly value: string }
+  /**
+   * Sets `key.field` to `value` and adds (`value` − its previous value, 0 when missing) to
+   * `counterKey.counterField`, atomically; both keys share a hash tag (py-analytics' `set_metric_by_day` with
+   * `update_counter`).
+   */
+  | {
+      readonly kind: 'hsetadjust';
+      readonly key: string;
+      readonly field: string;
+      readonly value: number;
+      readonly counterKey: string;
+      readonly counterField: string;
+      readonly expiry?: KeyExpiry;
+    }
   | { readonly kind: 'del'; readonly key: string };
 
 /**

@@ -16,7 +16,7 @@ import { StoreAccess } from './StoreAccess.js';
 import { TimeZone } from '../time/TimeZone.js';
 import type {
   AggregateHistory, CountOptions, EntityMetricPair, EntityMetricsOptions, EntityRangeOptions,
-  EntitySeries, MetricHistory, MetricOptions, MetricValues, RangeOptions, RecordMetricsOptions, SlugValues, TimeInput,
+  EntitySeries, MetricHistory, MetricOptions, MetricValues, RangeOptions, RecordMetricsOptions, SetMetricByDayOptions, SlugValues, TimeInput,
   TrackMetricOptions, UniqueOptions, UniqueRangeOptions,
 } from './types.js';
 
@@ -145,7 +145,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
         maxBufferedWrites: this.options.maxBufferedWrites,
         clock: this.clock,
       },
-      { dropped: (writes) => this.dropped('closed', writes), full: () => this.scheduleFlush() },
+      { dropped: (writes) => this.dropped('closed', writes), full: () => this.scheduleFlush(), cut: () => this.collect() },
     );
     this.queue = new BatchQueue(
       this.store,
@@ -229,7 +229,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
 
   /**
    * py-analytics' `track_metric`: adds `n` (default 1) to each entity's
-   * metric(s) by day, week and month.
+   * metric(s) by day, week and month, and to its total (`getCount`).
    * @throws ValidationError for an invalid entity, metric, `n` or timestamp.
    */
   trackMetric(entities: string | number | readonly (string | number)[], metrics: string | readonly string[], options?: TrackMetricOptions): void {
@@ -237,7 +237,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
   }
 
   /**
-   * py-analytics' `track_count`: adds `n` (default 1) to a plain per-entity total.
+   * py-analytics' `track_count`: adds `n` (default 1) to the entity metric's total (`getCount`) only, not to its days.
    * @throws ValidationError for invalid input.
    */
   trackCount(entity: string | number, metric: string, n = 1): void {
@@ -246,12 +246,14 @@ export class Metrics extends EventEmitter<MetricsEvents> {
 
   /**
    * py-analytics' `set_metric_by_day`: replaces an entity metric's value for
-   * the day holding `day`. Week and month totals are not changed; call
-   * {@link syncAggregateMetric} to recompute them.
+   * the day holding `day` and, unless `updateCounter: false`, adjusts its total
+   * (`getCount`) by the difference from the previous value, atomically in the
+   * store (writes buffered before the call are applied first). Week and month
+   * totals are not changed; call {@link syncAggregateMetric} to recompute them.
    * @throws ValidationError for invalid input.
    */
-  setMetricByDay(entity: string | number, metric: string, day: TimeInput, value: number): void {
-    this.recorder.setMetricByDay(entity, metric, day, value);
+  setMetricByDay(entity: string | number, metric: string, day: TimeInput, value: number, options?: SetMetricByDayOptions): void {
+    this.recorder.setMetricByDay(entity, metric, day, value, options);
   }
 
   // ── reading (implemented in MetricReads, EntityReads, Registries) ─────────
@@ -333,16 +335,19 @@ export class Metrics extends EventEmitter<MetricsEvents> {
   }
 
   /**
-   * py-analytics' `get_count`: without a range, the `trackCount` total; with
-   * `since` (and `until`, default now), the sum of the `trackMetric` days in it.
+   * py-analytics' `get_count`: without a range, the entity metric's total
+   * (every `trackMetric` and `trackCount` amount, adjusted by
+   * `setMetricByDay`); with `since` (and `until`, default now), the sum of its
+   * `trackMetric` days from the day holding `since` to the day holding `until`.
+   * @throws ValidationError for an invalid name or range.
    */
   getCount(entity: string | number, metric: string, options: CountOptions = {}): Promise<number> {
     return this.entities.getCount(entity, metric, options);
   }
 
-  /** `trackCount` totals of several (entity, metric) pairs, in order (py-analytics' `get_counts`). */
-  getCounts(pairs: readonly EntityMetricPair[]): Promise<number[]> {
-    return this.entities.getCounts(pairs);
+  /** {@link getCount} of several (entity, metric) pairs, in order, over the same range if any (py-analytics' `get_counts`). */
+  getCounts(pairs: readonly EntityMetricPair[], options: CountOptions = {}): Promise<number[]> {
+    return this.entities.getCounts(pairs, options);
   }
 
   /**
@@ -371,7 +376,11 @@ export class Metrics extends EventEmitter<MetricsEvents> {
     return this.registries.categorySlugs(category);
   }
 
-  /** Category → its slugs (sorted). */
+  /**
+   * Category → its slugs (sorted), plus the slugs of no category under
+   * `'Uncategorized'` (`UNCATEGORIZED`, as django-redis-metrics; present only when
+   * there are such slugs).
+   */
   metricSlugsByCategory(): Promise<Record<string, string[]>> {
     return this.registries.metricSlugsByCategory();
   }

@@ -6,7 +6,7 @@ import type { KeyLayout } from './keys.js';
 import { checkAmount, checkEntity, checkMember, checkName, toEpochMs } from './names.js';
 import type { Retention } from './retention.js';
 import { Series } from './Series.js';
-import type { MetricOptions, RecordMetricsOptions, TimeInput, TrackMetricOptions, UniqueOptions } from './types.js';
+import type { MetricOptions, RecordMetricsOptions, SetMetricByDayOptions, TimeInput, TrackMetricOptions, UniqueOptions } from './types.js';
 import { WriteBuffer } from './WriteBuffer.js';
 
 const ENTITY_RANKS = [3, 4, 5];
@@ -18,6 +18,8 @@ export interface RecorderHooks {
   dropped(writes: number): void;
   /** The buffer reached `maxBufferedWrites`. */
   full(): void;
+  /** Move everything buffered into a batch of its own now (what comes next must be applied after it). */
+  cut(): void;
 }
 
 /**
@@ -148,6 +150,7 @@ export class Recorder {
           checkEntity(entity);
           checkName('metric', metric);
           series = this.newSeries(this.entitySeries, id, metric, this.layout.entityBase(entity, metric), ENTITY_RANKS);
+          series.counterKey = this.layout.countKey(entity);
         }
         targets.push(series);
       }
@@ -166,17 +169,41 @@ export class Recorder {
     this.afterWrite();
   }
 
-  setMetricByDay(entity: string | number, metric: string, day: TimeInput, value: number): void {
+  setMetricByDay(entity: string | number, metric: string, day: TimeInput, value: number, options?: SetMetricByDayOptions): void {
     const id = checkEntity(entity);
     checkName('metric', metric);
     checkAmount('value', value);
     const ms = toEpochMs(day, 'day');
+    const updateCounter = options?.updateCounter ?? true;
+    if (typeof updateCounter !== 'boolean') throw new ValidationError('invalid_option', `updateCounter must be a boolean, got ${typeof updateCounter}`);
     if (this.closed) return this.hooks.dropped(1);
     this.reserve('value', value);
     const series = new Series(metric, this.layout.entityBase(id, metric), [3], this.retention);
-    const pending = this.entitySeries.get(`${id}\u0000${metric}`);
-    if (pending !== undefined && pending.second !== -1) this.spill(pending);
-    this.writeHash(series, ms, value, [3], 0, true);
+    if (!updateCounter) {
+      const pending = this.entitySeries.get(`${id}\u0000${metric}`);
+      if (pending !== undefined && pending.second !== -1) this.spill(pending);
+      this.writeHash(series, ms, value, [3], 0, true);
+      return;
+    }
+    // The store computes the difference from the stored day, so every earlier write must be applied first.
+    this.hooks.cut();
+    const slots = this.calendar.slotsAt(ms);
+    series.keysFor(slots);
+    const nx = series.expiries[3]!;
+    if (nx !== 0 && nx <= this.clock() / 1000) {
+      this.expiredWrites += 1;
+      return;
+    }
+    this.buffer.lead({
+      kind: 'hsetadjust',
+      key: series.keys[3]!,
+      field: slots.fields[3]!,
+      value,
+      counterKey: this.layout.countKey(id),
+      counterField: metric,
+      ...(nx === 0 ? {} : { expiry: { nx } }),
+    });
+    this.afterWrite();
   }
 
   private newSeries(cache: Map<string, Series>, id: string, name: string, base: string, ranks: readonly number[], perBucketKeys = false): Series {
@@ -221,6 +248,7 @@ export class Recorder {
       if (replace) this.buffer.hset(series.keys[rank]!, slots.fields[rank]!, value, nx, lt);
       else this.buffer.incr(series.keys[rank]!, slots.fields[rank]!, value, nx, lt);
     }
+    if (series.counterKey !== undefined && !replace) this.buffer.incr(series.counterKey, series.name, value, 0);
     this.afterWrite();
   }
 

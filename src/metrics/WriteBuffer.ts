@@ -25,6 +25,8 @@ export class WriteBuffer {
   private hlls = new Map<string, MemberEntry>();
   private sets = new Map<string, Set<string>>();
   private strings = new Map<string, string>();
+  /** Ops that go first in the batch, uncoalesced (the buffer was cut before them). */
+  private leading: WriteOp[] = [];
   /** Distinct writes held. */
   size = 0;
 
@@ -85,9 +87,19 @@ export class WriteBuffer {
     this.strings.set(key, value);
   }
 
+  /**
+   * Adds an op that must not be coalesced with others and is sent before every other op of the batch: call it on
+   * an empty buffer (the caller cuts the batch first), so that it comes first in time too.
+   */
+  lead(op: WriteOp): void {
+    this.leading.push(op);
+    this.size += 1;
+  }
+
   /** Everything held as store ops (registries last), leaving the buffer empty. */
   take(): WriteOp[] {
-    const ops: WriteOp[] = [];
+    const ops: WriteOp[] = this.leading;
+    this.leading = [];
     for (const [key, entry] of this.hashes) {
       const expiry = toExpiry(entry.nx, entry.lt);
       if (entry.set !== undefined && entry.set.size > 0) {

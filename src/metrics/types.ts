@@ -142,8 +142,21 @@ export interface EntitySeries {
   readonly total: number;
 }
 
-/** Options of {@link Metrics.getCount}: without a range, the `trackCount` total; with one, the sum of the `trackMetric` days in it. */
+/**
+ * Options of {@link Metrics.getCount} and {@link Metrics.getCounts} (py-analytics' `start_date`/`end_date`): without a
+ * range, the entity metric's total (every `trackMetric` and `trackCount` amount); with one, the sum of its
+ * `trackMetric` days from the day holding `since` to the day holding `until` (default now).
+ */
 export interface CountOptions {
   since?: TimeInput;
   until?: TimeInput;
+}
+
+/** Options of {@link Metrics.setMetricByDay}. */
+export interface SetMetricByDayOptions {
+  /**
+   * Also adjust the entity metric's total (what `getCount` returns without a range) by the difference between the
+   * new and the previous value of the day, in the store, atomically (py-analytics' `update_counter`). Default true.
+   */
+  updateCounter?: boolean;
 }

@@ -152,6 +152,19 @@ export class MemoryCounterStore implements CounterStore {
         if (op.kind === 'pfadd') this.expire(op.key, entry!, op.expiry, now);
         return undefined;
       }
+      case 'hsetadjust': {
+        const counter = this.entry(op.counterKey, 'hash', now, true);
+        if (typeof counter === 'string') return counter;
+        const entry = this.entry(op.key, 'hash', now, true);
+        if (typeof entry === 'string') return entry;
+        const hash = entry!.value.data as Map<string, number>;
+        const delta = op.value - (hash.get(op.field) ?? 0);
+        hash.set(op.field, op.value);
+        const totals = counter!.value.data as Map<string, number>;
+        if (delta !== 0) totals.set(op.counterField, (totals.get(op.counterField) ?? 0) + delta);
+        this.expire(op.key, entry!, op.expiry, now);
+        return undefined;
+      }
       case 'hincr':
       case 'hset': {
         const entry = this.entry(op.key, 'hash', now, true);

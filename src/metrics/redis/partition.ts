@@ -15,7 +15,7 @@ export interface ScriptPart {
   readonly items: number;
 }
 
-const OPCODES: Readonly<Record<WriteOp['kind'], string>> = { hincr: 'hi', hset: 'hs', pfadd: 'pf', sadd: 'sa', srem: 'sr', set: 'st', del: 'dl' };
+const OPCODES: Readonly<Record<WriteOp['kind'], string>> = { hincr: 'hi', hset: 'hs', pfadd: 'pf', sadd: 'sa', srem: 'sr', set: 'st', del: 'dl', hsetadjust: 'ha' };
 
 /**
  * Splits a batch into script parts: one group per hash slot in Cluster mode
@@ -53,6 +53,7 @@ export function partition(batch: WriteBatch, options: { cluster: boolean; maxIte
         const size = itemCount(piece);
         if (items > 0 && items + size > options.maxItems) close();
         keys.push(piece.key);
+        if (piece.kind === 'hsetadjust') keys.push(piece.counterKey); // same hash tag, so the same slot
         encode(piece, args);
         items += Math.max(size, 1);
       }
@@ -109,6 +110,9 @@ function encode(op: WriteOp, args: string[]): void {
       return;
     case 'del':
       args.push('0');
+      return;
+    case 'hsetadjust':
+      args.push('3', op.field, String(op.value), op.counterField);
       return;
   }
 }

@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
  *
  * Opcodes: `hi` HINCRBY field/delta pairs (falls back to HINCRBYFLOAT for
  * decimals), `hs` HSET pairs, `pf` PFADD members, `sa` SADD, `sr` SREM,
- * `st` SET (one item), `dl` DEL. Expiries are set with `EXPIREAT … NX` (the
+ * `st` SET (one item), `dl` DEL, `ha` HSET one field and add the difference
+ * from its previous value to a counter hash field (items: field, value,
+ * counter field; the counter hash is the next KEYS entry). Expiries are set with `EXPIREAT … NX` (the
  * bucket's retention, fixed when the key is created) and `EXPIREAT … LT`
  * (a per-call `expire`), inside the script: nothing is re-sent per write.
  *
@@ -34,7 +36,15 @@ local function ok(reply)
   end
   return true
 end
-for k = 2, #KEYS do
+local function incrby(key, field, delta)
+  local whole = delta == math.floor(delta) and math.abs(delta) < 9007199254740992
+  local reply = whole and redis.pcall('HINCRBY', key, field, string.format('%d', delta)) or {err = 'float'}
+  if type(reply) == 'table' and reply.err then return ok(redis.pcall('HINCRBYFLOAT', key, field, string.format('%.17g', delta))) end
+  return true
+end
+local k = 1
+while k < #KEYS do
+  k = k + 1
   local key = KEYS[k]
   local op = ARGV[a]
   local nx = ARGV[a + 1]
@@ -69,6 +79,16 @@ for k = 2, #KEYS do
     a = a + n
   elseif op == 'dl' then
     redis.call('DEL', key)
+    a = a + n
+  elseif op == 'ha' then
+    k = k + 1
+    local previous = redis.pcall('HGET', key, ARGV[a])
+    good = ok(previous)
+    if good then
+      local delta = tonumber(ARGV[a + 1]) - (tonumber(previous) or 0)
+      good = ok(redis.pcall('HSET', key, ARGV[a], ARGV[a + 1]))
+      if good and delta ~= 0 then incrby(KEYS[k], ARGV[a + 2], delta) end
+    end
     a = a + n
   end
   if good and nx ~= '0' then redis.pcall('EXPIREAT', key, nx, 'NX') end

@@ -203,7 +203,7 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
         assert.deepEqual(await metrics.metricSlugs(), ['error', 'login', 'plain', 'signup']);
         assert.deepEqual(await metrics.categories(), ['User Metrics', 'ops']);
         assert.deepEqual(await metrics.categorySlugs('User Metrics'), ['login', 'signup']);
-        assert.deepEqual(await metrics.metricSlugsByCategory(), { 'User Metrics': ['login', 'signup'], ops: ['error'] });
+        assert.deepEqual(await metrics.metricSlugsByCategory(), { Uncategorized: ['plain'], 'User Metrics': ['login', 'signup'], ops: ['error'] });
 
         await metrics.resetCategory('ops', ['error', 'plain']);
         assert.deepEqual(await metrics.categorySlugs('ops'), ['error', 'plain']);
@@ -288,6 +288,33 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
         assert.deepEqual(await metrics.getCounts([['user:1245', 'login'], ['user:1245', 'logout']]), [4, 0]);
         assert.equal(await metrics.getCount('user:1234', 'comment', { since: yearAgo - day, until: NOW }), 5, 'range: sum of days');
         assert.equal(await metrics.getCount('user:1234', 'comment', { since: NOW - day }), 1);
+      });
+    });
+
+    it('py-analytics counts: trackMetric adds to the total, getCounts takes a range, setMetricByDay adjusts the total', async () => {
+      await withMetrics(target, {}, async (metrics) => {
+        const day = 86_400_000;
+        metrics.trackMetric('u', 'comment', { n: 3 });
+        metrics.trackCount('u', 'comment', 10);
+        assert.equal(await metrics.getCount('u', 'comment'), 13, 'py-analytics: track_metric also increments the counter');
+        metrics.trackMetric(['u', 'v'], 'comment', { n: 2, timestamp: NOW - 2 * day });
+        assert.deepEqual(await metrics.getCounts([['u', 'comment'], ['v', 'comment'], ['w', 'comment']]), [15, 2, 0]);
+        assert.deepEqual(await metrics.getCounts([['u', 'comment'], ['v', 'comment']], { since: NOW - 2 * day, until: NOW - day }), [2, 2], 'range: the days only');
+        assert.deepEqual(await metrics.getCounts([['u', 'comment'], ['v', 'comment']], { since: NOW - 2 * day }), [5, 2], 'until defaults to now');
+        await assert.rejects(metrics.getCounts([['u', 'comment']], { until: NOW }), { reason: 'invalid_range' });
+
+        // set_metric_by_day(update_counter=True): the total moves by the day's difference, even with increments
+        // of that day still buffered before the call and after it.
+        metrics.trackMetric('u', 'comment', { n: 4, timestamp: NOW - 2 * day }); // day = 6, total 19
+        metrics.setMetricByDay('u', 'comment', NOW - 2 * day, 10); // day = 10, total 19 + 4 = 23
+        metrics.trackMetric('u', 'comment', { n: 1, timestamp: NOW - 2 * day }); // day = 11, total 24
+        assert.equal((await metrics.getMetricByDay('u', 'comment', { since: NOW - 2 * day, limit: 1 })).values[0], 11);
+        assert.equal(await metrics.getCount('u', 'comment'), 24);
+        metrics.setMetricByDay('v', 'comment', NOW - 5 * day, 7); // a day never tracked: total + 7
+        metrics.setMetricByDay('v', 'comment', NOW - 2 * day, 0, { updateCounter: false });
+        assert.equal(await metrics.getCount('v', 'comment'), 9);
+        assert.equal(await metrics.getCount('v', 'comment', { since: NOW - 6 * day }), 7);
+        assert.throws(() => metrics.setMetricByDay('v', 'comment', NOW, 1, { updateCounter: 'yes' as unknown as boolean }), { name: 'ValidationError' });
       });
     });
 
