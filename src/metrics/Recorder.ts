@@ -69,11 +69,11 @@ export class Recorder {
     if (abs > Number.MAX_VALUE) this.refuse('n', n);
     this.pendingAbs = abs;
     if (options !== undefined) {
-      const lt = this.expireOption(options.expire);
+      const fx = this.expireOption(options.expire);
       if (options.category !== undefined) this.registerCategory(series, options.category);
-      if (lt !== 0) {
+      if (fx !== 0) {
         this.register(series);
-        this.writeHash(series, ms, n, this.ranks, lt, false);
+        this.writeHash(series, ms, n, this.ranks, fx, false);
         return;
       }
     }
@@ -85,13 +85,13 @@ export class Recorder {
     checkAmount('value', value);
     const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
     const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
-    const lt = this.expireOption(options?.expire);
+    const fx = this.expireOption(options?.expire);
     if (this.closed) return this.hooks.dropped(1);
     this.reserve('value', value);
     if (options?.category !== undefined) this.registerCategory(series, options.category);
     this.register(series);
     if (series.second !== -1) this.spill(series); // earlier increments first
-    this.writeHash(series, ms, value, this.ranks, lt, true);
+    this.writeHash(series, ms, value, this.ranks, fx, true);
   }
 
   recordMetrics(slug: string, options: RecordMetricsOptions = {}): void {
@@ -235,7 +235,8 @@ export class Recorder {
     this.writeHash(series, series.ms, count, series.ranks, 0, false);
   }
 
-  private writeHash(series: Series, ms: number, value: number, ranks: readonly number[], lt: number, replace: boolean): void {
+  /** Buffers `value` into the series' buckets of `ms` at `ranks`; `fx`: those buckets' own expiry (per-call `expire`, epoch s; 0 none). */
+  private writeHash(series: Series, ms: number, value: number, ranks: readonly number[], fx: number, replace: boolean): void {
     const slots = this.calendar.slotsAt(ms);
     series.keysFor(slots);
     const now = this.clock() / 1000;
@@ -245,8 +246,8 @@ export class Recorder {
         this.expiredWrites += 1;
         continue;
       }
-      if (replace) this.buffer.hset(series.keys[rank]!, slots.fields[rank]!, value, nx, lt);
-      else this.buffer.incr(series.keys[rank]!, slots.fields[rank]!, value, nx, lt);
+      if (replace) this.buffer.hset(series.keys[rank]!, slots.fields[rank]!, value, nx, fx);
+      else this.buffer.incr(series.keys[rank]!, slots.fields[rank]!, value, nx, fx);
     }
     if (series.counterKey !== undefined && !replace) this.buffer.incr(series.counterKey, series.name, value, 0);
     this.afterWrite();

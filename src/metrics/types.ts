@@ -11,10 +11,12 @@ export interface MetricOptions {
   /** When the counted thing happened; default now. */
   timestamp?: TimeInput;
   /**
-   * Seconds after the write at which the storage units touched by this call
-   * expire (the earliest expiry wins). Without it, the per-granularity
-   * retention applies. Note: a storage unit holds several buckets (e.g. the
-   * hours of one day), so this shortens the life of its neighbours too.
+   * Seconds after the write at which each bucket this call wrote expires, as
+   * django-redis-metrics' per-bucket keys do: the bucket vanishes whole (with
+   * what other calls added to it), the earliest expiry given to a bucket wins,
+   * and a write after it starts the bucket afresh. Other buckets, even those
+   * stored in the same hash (the other years, the other hours of the day), are
+   * untouched. Without it, the per-granularity retention applies.
    */
   expire?: number;
 }

@@ -156,6 +156,31 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
       });
     });
 
+    it("a per-call expire expires only the buckets that call wrote, not their neighbours (django-redis-metrics)", async () => {
+      // The store's clock is real time (Redis expires by the server's clock), so this Metrics uses it too.
+      await withMetrics(target, { clock: Date.now }, async (metrics) => {
+        const june2021 = Date.parse('2021-06-15T12:00:00Z');
+        metrics.metric('e', 5, { timestamp: Date.parse('2020-06-15T12:00:00Z') });
+        metrics.metric('e', 3, { timestamp: Date.parse('2021-05-15T12:00:00Z') });
+        metrics.metric('e', 1, { timestamp: june2021, expire: 1 });
+        metrics.metric('e', 2, { timestamp: june2021 + 1000 }); // the next second, same minute … year: shares their expiry
+        const years = async () => (await metrics.getMetricHistory('e', { granularity: 'year', since: Date.parse('2020-01-01T00:00:00Z'), until: june2021 })).series[0]!.values;
+        const months = async () => (await metrics.getMetricHistory('e', { granularity: 'month', since: Date.parse('2021-05-01T00:00:00Z'), until: june2021 })).series[0]!.values;
+        const seconds = async () => (await metrics.getMetricHistory('e', { granularity: 'second', since: june2021, until: june2021 + 1000 })).series[0]!.values;
+        assert.deepEqual(await years(), [5, 6]);
+        assert.deepEqual(await months(), [3, 3]);
+        assert.deepEqual(await seconds(), [1, 2]);
+        const deadline = Date.now() + 5000;
+        while ((await years())[1] !== 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        // Each bucket the call wrote expires whole (as django-redis-metrics' keys do), the others stay.
+        assert.deepEqual(await years(), [5, 0], 'the 2020 total (same storage unit as 2021) stays');
+        assert.deepEqual(await months(), [3, 0], 'May 2021 (same storage unit as June) stays');
+        assert.deepEqual(await seconds(), [0, 2], 'the next second was not written by the expiring call');
+        metrics.metric('e', 4, { timestamp: june2021 });
+        assert.deepEqual(await years(), [5, 4], 'a write after the expiry starts the bucket afresh');
+      });
+    });
+
     it('decimal and negative increments', async () => {
       await withMetrics(target, {}, async (metrics) => {
         metrics.metric('revenue', 1.5);
