@@ -36,6 +36,8 @@ export interface MetricsStats {
   bufferedWrites: number;
   /** Writes in batches queued for the store (in flight or waiting for a retry). */
   pendingWrites: number;
+  /** Estimated heap bytes of those batches; kept within `maxPendingBytes`. */
+  pendingBytes: number;
   /** Batches queued for the store. */
   pendingBatches: number;
   /** Batches applied. */
@@ -100,6 +102,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
   private timer: NodeJS.Timeout | undefined;
   private flushScheduled = false;
   private backgroundFlushing = false;
+  private collecting = false;
   private closing: Promise<void> | undefined;
   private readonly counters = { flushes: 0, failedFlushes: 0, appliedWrites: 0, duplicateParts: 0, rejectedOps: 0, droppedWrites: 0 };
 
@@ -149,7 +152,12 @@ export class Metrics extends EventEmitter<MetricsEvents> {
     );
     this.queue = new BatchQueue(
       this.store,
-      { retry: this.options.retry, timeoutMs: this.options.flushTimeoutMs, maxPendingWrites: this.options.maxPendingWrites },
+      {
+        retry: this.options.retry,
+        timeoutMs: this.options.flushTimeoutMs,
+        maxPendingWrites: this.options.maxPendingWrites,
+        maxPendingBytes: this.options.maxPendingBytes,
+      },
       {
         applied: (writes, durationMs, result) => {
           this.counters.flushes += 1;
@@ -456,6 +464,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
       expiredWrites: this.recorder.expiredWrites,
       bufferedWrites: this.recorder.bufferedWrites,
       pendingWrites: this.queue.pendingWrites,
+      pendingBytes: this.queue.pendingBytes,
       pendingBatches: this.queue.length,
     };
   }
@@ -473,8 +482,14 @@ export class Metrics extends EventEmitter<MetricsEvents> {
 
   /** Moves buffered writes into a queued batch. */
   private collect(): void {
-    const { ops, writes } = this.recorder.take();
-    if (writes > 0) this.queue.enqueue(ops, writes);
+    if (this.collecting) return;
+    this.collecting = true;
+    try {
+      const { ops, writes } = this.recorder.take();
+      if (writes > 0) this.queue.enqueue(ops, writes);
+    } finally {
+      this.collecting = false;
+    }
   }
 
   private backgroundFlush(): void {

@@ -16,7 +16,7 @@ const SERIES_CACHE_LIMIT = 50_000;
 export interface RecorderHooks {
   /** A write arrived after close: `writes` dropped. */
   dropped(writes: number): void;
-  /** The buffer reached `maxBufferedWrites`. */
+  /** The buffer reached `maxBufferedWrites`: flush soon. (The next write call cuts the batch right away if it is still full.) */
   full(): void;
   /** Move everything buffered into a batch of its own now (what comes next must be applied after it). */
   cut(): void;
@@ -61,6 +61,7 @@ export class Recorder {
 
   /** Hot path: one Map lookup and an addition when the second did not change. */
   metric(slug: string, n = 1, options?: MetricOptions): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     if (typeof n !== 'number' || !Number.isFinite(n)) checkAmount('n', n);
     const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
     const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
@@ -82,6 +83,7 @@ export class Recorder {
   }
 
   setMetric(slug: string, value: number, options?: MetricOptions): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     checkAmount('value', value);
     const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
     const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
@@ -95,6 +97,7 @@ export class Recorder {
   }
 
   recordMetrics(slug: string, options: RecordMetricsOptions = {}): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     const count = options.count === undefined ? 1 : checkAmount('count', options.count);
     const min = options.minGranularity === undefined ? 0 : granularityRank(checkGranularity(options.minGranularity, 'minGranularity'));
     const max = options.maxGranularity === undefined ? 6 : granularityRank(checkGranularity(options.maxGranularity, 'maxGranularity'));
@@ -109,6 +112,7 @@ export class Recorder {
   }
 
   gauge(slug: string, value: number): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     checkName('slug', slug);
     checkAmount('value', value);
     if (this.closed) return this.hooks.dropped(1);
@@ -118,6 +122,7 @@ export class Recorder {
   }
 
   unique(slug: string, member: string | number, options?: UniqueOptions): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     const value = typeof member === 'string' && member.length <= 1024 ? member : checkMember(member);
     const series = this.uniqueSeries.get(slug) ?? this.newSeries(this.uniqueSeries, slug, slug, this.layout.uniqueBase(slug), this.uniqueRanks, true);
     const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
@@ -134,6 +139,7 @@ export class Recorder {
   }
 
   trackMetric(entities: string | number | readonly (string | number)[], metrics: string | readonly string[], options?: TrackMetricOptions): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     const n = options?.n === undefined ? 1 : checkAmount('n', options.n);
     const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
     const entityList = Array.isArray(entities) ? (entities as readonly (string | number)[]) : [entities as string | number];
@@ -160,6 +166,7 @@ export class Recorder {
   }
 
   trackCount(entity: string | number, metric: string, n = 1): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     const id = checkEntity(entity);
     checkName('metric', metric);
     checkAmount('n', n);
@@ -170,6 +177,7 @@ export class Recorder {
   }
 
   setMetricByDay(entity: string | number, metric: string, day: TimeInput, value: number, options?: SetMetricByDayOptions): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     const id = checkEntity(entity);
     checkName('metric', metric);
     checkAmount('value', value);

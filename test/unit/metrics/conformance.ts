@@ -511,6 +511,33 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
       });
     });
 
+    it('while the store fails, what waits stays within maxPendingBytes and maxBufferedWrites; overflow drops are counted exactly', async () => {
+      const faulty = new FaultyStore(target.createStore(), new Array<'fail'>(1000).fill('fail'));
+      const bound = 100_000;
+      const options: MetricsOptions = { store: faulty, granularities: ['day'], maxBufferedWrites: 50, maxPendingBytes: bound, retry: { initialDelayMs: 60_000, maxAttempts: 2 } };
+      await withMetrics(target, options, async (metrics) => {
+        const drops: { reason: string; writes: number }[] = [];
+        metrics.on('drop', (info) => drops.push(info));
+        metrics.on('error', () => undefined);
+        let peak = 0;
+        for (let i = 0; i < 3000; i++) {
+          metrics.metric(`s${i}`, 1); // one day bucket + one slug registration: 2 writes
+          metrics.trackMetric(`user${i}`, 'm'); // day, week, month and the total: 4 writes
+          const stats = metrics.stats();
+          peak = Math.max(peak, stats.pendingBytes);
+          assert.ok(stats.pendingBytes <= bound, `pending ${stats.pendingBytes} bytes after ${i + 1} calls`);
+          assert.ok(stats.bufferedWrites <= 2 * 50 + 6, `buffered ${stats.bufferedWrites} after ${i + 1} calls`);
+        }
+        await assert.rejects(metrics.flush());
+        const stats = metrics.stats();
+        assert.ok(peak > bound / 2, `the bound was reached (${peak})`);
+        assert.ok(stats.droppedWrites > 0);
+        assert.deepEqual(new Set(drops.map((d) => d.reason)), new Set(['overflow']));
+        assert.equal(drops.reduce((total, d) => total + d.writes, 0), stats.droppedWrites, 'every dropped write reported');
+        assert.equal(stats.droppedWrites + stats.pendingWrites + stats.bufferedWrites + stats.appliedWrites, 3000 * 6, 'nothing unaccounted');
+      });
+    });
+
     it('flush() makes every earlier write visible (readYourWrites off)', async () => {
       await withMetrics(target, { readYourWrites: false }, async (metrics) => {
         metrics.metric('late', 3);
