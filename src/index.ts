@@ -104,7 +104,9 @@ export type {
   EntityMetricPair,
   EntitySeries,
   CountOptions,
+  SetMetricByDayOptions,
 } from './metrics/types.js';
+export { UNCATEGORIZED } from './metrics/Registries.js';
 export { CounterBackend } from './backends/counters/CounterBackend.js';
 export { DEFAULT_COUNTER_BACKEND_OPTIONS } from './backends/counters/CounterBackendOptions.js';
 export type { CounterBackendOptions } from './backends/counters/CounterBackendOptions.js';

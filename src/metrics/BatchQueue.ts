@@ -17,7 +17,41 @@ interface PendingBatch {
   readonly id: string;
   readonly ops: readonly WriteOp[];
   readonly writes: number;
+  /** Estimated heap bytes (see `estimateOpBytes`). */
+  readonly bytes: number;
   attempts: number;
+}
+
+// Heap cost of a queued op, measured on Node 22 (V8): an op object with its arrays, per field or member a string
+// (header plus one byte per Latin-1 character) and an array slot for it and its value. The estimate is used only to
+// bound memory; it errs high.
+const OP_BYTES = 340;
+const ITEM_BYTES = 40;
+
+/** Estimated heap bytes of one write op held for sending. */
+export function estimateOpBytes(op: WriteOp): number {
+  let bytes = OP_BYTES + op.key.length;
+  switch (op.kind) {
+    case 'hincr':
+    case 'hset':
+      for (const field of op.fields) bytes += ITEM_BYTES + field.length;
+      if (op.fieldExpiries !== undefined) bytes += 8 * op.fieldExpiries.length;
+      break;
+    case 'pfadd':
+    case 'sadd':
+    case 'srem':
+      for (const member of op.members) bytes += ITEM_BYTES + member.length;
+      break;
+    case 'set':
+      bytes += ITEM_BYTES + op.value.length;
+      break;
+    case 'hsetadjust':
+      bytes += 2 * ITEM_BYTES + op.field.length + op.counterKey.length + op.counterField.length;
+      break;
+    case 'del':
+      break;
+  }
+  return bytes;
 }
 
 /**
@@ -26,7 +60,10 @@ interface PendingBatch {
  * lost. A failed batch stays at the head (later ones wait, which keeps
  * `setMetric` ordered after earlier increments) and is retried with
  * exponential backoff on an unref'd timer until `maxAttempts`, then dropped
- * and reported. Sends never overlap.
+ * and reported. Sends never overlap. What is queued stays within
+ * `maxPendingWrites` writes and `maxPendingBytes` estimated bytes: beyond
+ * either, the oldest batches not in flight are dropped (`overflow`), the new
+ * one last.
  */
 export class BatchQueue {
   private readonly queue: PendingBatch[] = [];
@@ -38,10 +75,12 @@ export class BatchQueue {
   private closed = false;
   /** Writes queued (in flight included). */
   pendingWrites = 0;
+  /** Estimated heap bytes of the queued batches (in flight included). */
+  pendingBytes = 0;
 
   constructor(
     private readonly store: CounterStore,
-    private readonly options: { retry: Required<MetricsRetryOptions>; timeoutMs: number; maxPendingWrites: number },
+    private readonly options: { retry: Required<MetricsRetryOptions>; timeoutMs: number; maxPendingWrites: number; maxPendingBytes?: number },
     private readonly hooks: BatchQueueHooks,
   ) {}
 
@@ -59,12 +98,19 @@ export class BatchQueue {
   enqueue(ops: readonly WriteOp[], writes: number): void {
     if (ops.length === 0) return;
     this.sequence += 1;
-    this.queue.push({ id: `${this.idPrefix}.${this.sequence}`, ops, writes, attempts: 0 });
+    let bytes = 0;
+    for (const op of ops) bytes += estimateOpBytes(op);
+    this.queue.push({ id: `${this.idPrefix}.${this.sequence}`, ops, writes, bytes, attempts: 0 });
     this.pendingWrites += writes;
-    while (this.pendingWrites > this.options.maxPendingWrites && this.queue.length > 1) {
+    this.pendingBytes += bytes;
+    const maxBytes = this.options.maxPendingBytes ?? Number.POSITIVE_INFINITY;
+    while (this.pendingWrites > this.options.maxPendingWrites || this.pendingBytes > maxBytes) {
+      // The batch in flight (always at the head) stays: it may be applied already.
       const index = this.queue[0] === this.inFlight ? 1 : 0;
+      if (index >= this.queue.length) break;
       const [victim] = this.queue.splice(index, 1);
       this.pendingWrites -= victim!.writes;
+      this.pendingBytes -= victim!.bytes;
       this.hooks.dropped('overflow', victim!.writes);
     }
   }
@@ -82,6 +128,7 @@ export class BatchQueue {
     for (let i = this.queue.length - 1; i >= 0; i--) {
       if (this.queue[i] === this.inFlight) continue;
       writes += this.queue[i]!.writes;
+      this.pendingBytes -= this.queue[i]!.bytes;
       this.queue.splice(i, 1);
     }
     this.pendingWrites -= writes;
@@ -134,6 +181,7 @@ export class BatchQueue {
     if (index !== -1) {
       this.queue.splice(index, 1);
       this.pendingWrites -= batch.writes;
+      this.pendingBytes -= batch.bytes;
     }
   }
 

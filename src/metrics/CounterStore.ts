@@ -16,14 +16,48 @@ export interface KeyExpiry {
  * One write. Fields and values are parallel arrays. Increments and hash sets
  * may be integers or finite decimals (decimals are added with
  * `HINCRBYFLOAT`, exact only to double precision).
+ *
+ * `fieldExpiries` (parallel to `fields`; epoch seconds, 0 = none) makes each
+ * field a bucket that expires on its own: at that time the field vanishes with
+ * its whole value, whatever wrote it; the earliest expiry given to a field
+ * wins; a write after it starts the field from nothing. Other fields of the key
+ * are untouched (the per-call `expire` option of `Metrics`).
  */
 export type WriteOp =
-  | { readonly kind: 'hincr'; readonly key: string; readonly fields: readonly string[]; readonly values: readonly number[]; readonly expiry?: KeyExpiry }
-  | { readonly kind: 'hset'; readonly key: string; readonly fields: readonly string[]; readonly values: readonly number[]; readonly expiry?: KeyExpiry }
+  | {
+      readonly kind: 'hincr';
+      readonly key: string;
+      readonly fields: readonly string[];
+      readonly values: readonly number[];
+      readonly expiry?: KeyExpiry;
+      readonly fieldExpiries?: readonly number[];
+    }
+  | {
+      readonly kind: 'hset';
+      readonly key: string;
+      readonly fields: readonly string[];
+      readonly values: readonly number[];
+      readonly expiry?: KeyExpiry;
+      readonly fieldExpiries?: readonly number[];
+    }
   | { readonly kind: 'pfadd'; readonly key: string; readonly members: readonly string[]; readonly expiry?: KeyExpiry }
   | { readonly kind: 'sadd'; readonly key: string; readonly members: readonly string[] }
   | { readonly kind: 'srem'; readonly key: string; readonly members: readonly string[] }
   | { readonly kind: 'set'; readonly key: string; readonly value: string }
+  /**
+   * Sets `key.field` to `value` and adds (`value` − its previous value, 0 when missing) to
+   * `counterKey.counterField`, atomically; both keys share a hash tag (py-analytics' `set_metric_by_day` with
+   * `update_counter`).
+   */
+  | {
+      readonly kind: 'hsetadjust';
+      readonly key: string;
+      readonly field: string;
+      readonly value: number;
+      readonly counterKey: string;
+      readonly counterField: string;
+      readonly expiry?: KeyExpiry;
+    }
   | { readonly kind: 'del'; readonly key: string };
 
 /**
@@ -68,7 +102,7 @@ export interface CounterStore {
   readonly dedupeWindowMs: number;
   /** Applies a batch at most once. Rejects when some part could not be applied (retry the same batch). */
   write(batch: WriteBatch): Promise<WriteResult>;
-  /** Hash field values, `null` where missing; one array per read, in order. */
+  /** Hash field values, `null` where missing or expired (see `fieldExpiries`); one array per read, in order. */
   readHashes(reads: readonly HashRead[]): Promise<(number | null)[][]>;
   /** String values, `null` where missing. */
   readStrings(keys: readonly string[]): Promise<(string | null)[]>;
@@ -78,7 +112,7 @@ export interface CounterStore {
   countUnique(keys: readonly string[]): Promise<number>;
   /** Deletes every key starting with `keyPrefix` (which starts with `prefix`); returns how many. */
   deleteByPrefix(keyPrefix: string): Promise<number>;
-  /** Deletes every key under `prefix`; never touches other keys. */
+  /** Deletes every key under `prefix` (keys starting with `<prefix>{`); never touches other keys, not even those of a longer prefix (`app2` for `app`). */
   clear(): Promise<number>;
   /** Releases connections the store opened; idempotent. */
   close(): Promise<void>;

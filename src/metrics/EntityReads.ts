@@ -24,24 +24,23 @@ export class EntityReads {
   }
 
   async getCount(entity: string | number, metric: string, options: CountOptions = {}): Promise<number> {
-    const id = checkEntity(entity);
-    checkName('metric', metric);
-    if (options.since === undefined && options.until === undefined) {
-      const [count] = await this.getCounts([[id, metric]]);
-      return count!;
-    }
-    if (options.since === undefined) throw new ValidationError('invalid_range', 'getCount needs `since` when `until` is given');
-    const buckets = this.a.reader.range('day', options.since, options.until, undefined, 1);
-    await this.a.beforeRead();
-    const [values] = await this.a.read(() => this.a.reader.read([this.a.layout.entityBase(id, metric)], 'day', buckets));
-    return sum(values!);
+    const [count] = await this.getCounts([[entity, metric]], options);
+    return count!;
   }
 
-  async getCounts(pairs: readonly EntityMetricPair[]): Promise<number[]> {
-    const reads = pairs.map(([entity, metric]) => ({ key: this.a.layout.countKey(checkEntity(entity)), fields: [checkName('metric', metric)] }));
+  async getCounts(pairs: readonly EntityMetricPair[], options: CountOptions = {}): Promise<number[]> {
+    const checked = pairs.map(([entity, metric]) => [checkEntity(entity), checkName('metric', metric)] as const);
+    if (options.since === undefined && options.until === undefined) {
+      const reads = checked.map(([entity, metric]) => ({ key: this.a.layout.countKey(entity), fields: [metric] }));
+      await this.a.beforeRead();
+      const replies = await this.a.read(() => this.a.store.readHashes(reads));
+      return replies.map((reply) => reply[0] ?? 0);
+    }
+    if (options.since === undefined) throw new ValidationError('invalid_range', 'a count over a range needs `since` when `until` is given');
+    const buckets = this.a.reader.range('day', options.since, options.until, undefined, 1);
     await this.a.beforeRead();
-    const replies = await this.a.read(() => this.a.store.readHashes(reads));
-    return replies.map((reply) => reply[0] ?? 0);
+    const values = await this.a.read(() => this.a.reader.read(checked.map(([e, m]) => this.a.layout.entityBase(e, m)), 'day', buckets));
+    return values.map(sum);
   }
 
   async syncAggregateMetric(entity: string | number, metric: string, options: CountOptions = {}): Promise<void> {

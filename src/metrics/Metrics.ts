@@ -16,7 +16,7 @@ import { StoreAccess } from './StoreAccess.js';
 import { TimeZone } from '../time/TimeZone.js';
 import type {
   AggregateHistory, CountOptions, EntityMetricPair, EntityMetricsOptions, EntityRangeOptions,
-  EntitySeries, MetricHistory, MetricOptions, MetricValues, RangeOptions, RecordMetricsOptions, SlugValues, TimeInput,
+  EntitySeries, MetricHistory, MetricOptions, MetricValues, RangeOptions, RecordMetricsOptions, SetMetricByDayOptions, SlugValues, TimeInput,
   TrackMetricOptions, UniqueOptions, UniqueRangeOptions,
 } from './types.js';
 
@@ -36,6 +36,8 @@ export interface MetricsStats {
   bufferedWrites: number;
   /** Writes in batches queued for the store (in flight or waiting for a retry). */
   pendingWrites: number;
+  /** Estimated heap bytes of those batches; kept within `maxPendingBytes`. */
+  pendingBytes: number;
   /** Batches queued for the store. */
   pendingBatches: number;
   /** Batches applied. */
@@ -101,6 +103,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
   private timer: NodeJS.Timeout | undefined;
   private flushScheduled = false;
   private backgroundFlushing = false;
+  private collecting = false;
   private closing: Promise<void> | undefined;
   private readonly counters = { flushes: 0, failedFlushes: 0, appliedWrites: 0, duplicateParts: 0, rejectedOps: 0, droppedWrites: 0 };
 
@@ -146,11 +149,16 @@ export class Metrics extends EventEmitter<MetricsEvents> {
         maxBufferedWrites: this.options.maxBufferedWrites,
         clock: this.clock,
       },
-      { dropped: (writes) => this.dropped('closed', writes), full: () => this.scheduleFlush() },
+      { dropped: (writes) => this.dropped('closed', writes), full: () => this.scheduleFlush(), cut: () => this.collect() },
     );
     this.queue = new BatchQueue(
       this.store,
-      { retry: this.options.retry, timeoutMs: this.options.flushTimeoutMs, maxPendingWrites: this.options.maxPendingWrites },
+      {
+        retry: this.options.retry,
+        timeoutMs: this.options.flushTimeoutMs,
+        maxPendingWrites: this.options.maxPendingWrites,
+        maxPendingBytes: this.options.maxPendingBytes,
+      },
       {
         applied: (writes, durationMs, result) => {
           this.counters.flushes += 1;
@@ -230,7 +238,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
 
   /**
    * py-analytics' `track_metric`: adds `n` (default 1) to each entity's
-   * metric(s) by day, week and month.
+   * metric(s) by day, week and month, and to its total (`getCount`).
    * @throws ValidationError for an invalid entity, metric, `n` or timestamp.
    */
   trackMetric(entities: string | number | readonly (string | number)[], metrics: string | readonly string[], options?: TrackMetricOptions): void {
@@ -238,7 +246,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
   }
 
   /**
-   * py-analytics' `track_count`: adds `n` (default 1) to a plain per-entity total.
+   * py-analytics' `track_count`: adds `n` (default 1) to the entity metric's total (`getCount`) only, not to its days.
    * @throws ValidationError for invalid input.
    */
   trackCount(entity: string | number, metric: string, n = 1): void {
@@ -247,12 +255,14 @@ export class Metrics extends EventEmitter<MetricsEvents> {
 
   /**
    * py-analytics' `set_metric_by_day`: replaces an entity metric's value for
-   * the day holding `day`. Week and month totals are not changed; call
-   * {@link syncAggregateMetric} to recompute them.
+   * the day holding `day` and, unless `updateCounter: false`, adjusts its total
+   * (`getCount`) by the difference from the previous value, atomically in the
+   * store (writes buffered before the call are applied first). Week and month
+   * totals are not changed; call {@link syncAggregateMetric} to recompute them.
    * @throws ValidationError for invalid input.
    */
-  setMetricByDay(entity: string | number, metric: string, day: TimeInput, value: number): void {
-    this.recorder.setMetricByDay(entity, metric, day, value);
+  setMetricByDay(entity: string | number, metric: string, day: TimeInput, value: number, options?: SetMetricByDayOptions): void {
+    this.recorder.setMetricByDay(entity, metric, day, value, options);
   }
 
   // ── reading (implemented in MetricReads, EntityReads, Registries) ─────────
@@ -334,16 +344,19 @@ export class Metrics extends EventEmitter<MetricsEvents> {
   }
 
   /**
-   * py-analytics' `get_count`: without a range, the `trackCount` total; with
-   * `since` (and `until`, default now), the sum of the `trackMetric` days in it.
+   * py-analytics' `get_count`: without a range, the entity metric's total
+   * (every `trackMetric` and `trackCount` amount, adjusted by
+   * `setMetricByDay`); with `since` (and `until`, default now), the sum of its
+   * `trackMetric` days from the day holding `since` to the day holding `until`.
+   * @throws ValidationError for an invalid name or range.
    */
   getCount(entity: string | number, metric: string, options: CountOptions = {}): Promise<number> {
     return this.entities.getCount(entity, metric, options);
   }
 
-  /** `trackCount` totals of several (entity, metric) pairs, in order (py-analytics' `get_counts`). */
-  getCounts(pairs: readonly EntityMetricPair[]): Promise<number[]> {
-    return this.entities.getCounts(pairs);
+  /** {@link getCount} of several (entity, metric) pairs, in order, over the same range if any (py-analytics' `get_counts`). */
+  getCounts(pairs: readonly EntityMetricPair[], options: CountOptions = {}): Promise<number[]> {
+    return this.entities.getCounts(pairs, options);
   }
 
   /**
@@ -372,7 +385,11 @@ export class Metrics extends EventEmitter<MetricsEvents> {
     return this.registries.categorySlugs(category);
   }
 
-  /** Category → its slugs (sorted). */
+  /**
+   * Category → its slugs (sorted), plus the slugs of no category under
+   * `'Uncategorized'` (`UNCATEGORIZED`, as django-redis-metrics; present only when
+   * there are such slugs).
+   */
   metricSlugsByCategory(): Promise<Record<string, string[]>> {
     return this.registries.metricSlugsByCategory();
   }
@@ -448,6 +465,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
       expiredWrites: this.recorder.expiredWrites,
       bufferedWrites: this.recorder.bufferedWrites,
       pendingWrites: this.queue.pendingWrites,
+      pendingBytes: this.queue.pendingBytes,
       pendingBatches: this.queue.length,
     };
   }
@@ -465,8 +483,14 @@ export class Metrics extends EventEmitter<MetricsEvents> {
 
   /** Moves buffered writes into a queued batch. */
   private collect(): void {
-    const { ops, writes } = this.recorder.take();
-    if (writes > 0) this.queue.enqueue(ops, writes);
+    if (this.collecting) return;
+    this.collecting = true;
+    try {
+      const { ops, writes } = this.recorder.take();
+      if (writes > 0) this.queue.enqueue(ops, writes);
+    } finally {
+      this.collecting = false;
+    }
   }
 
   private backgroundFlush(): void {

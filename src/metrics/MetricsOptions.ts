@@ -38,6 +38,13 @@ export interface MetricsOptions {
   maxBufferedWrites?: number;
   /** Cap on writes held for retry; beyond it the oldest batches are dropped (and counted). Default 1 000 000. */
   maxPendingWrites?: number;
+  /**
+   * Cap on the memory (estimated heap bytes) of the batches held for sending or retry — what grows while the store is
+   * unreachable. Beyond it the oldest batches are dropped, counted in `stats().droppedWrites` and reported through
+   * `drop` with reason `overflow`; `stats().pendingBytes` shows the estimate. Default 64 MiB. (The in-process buffer
+   * before a flush is bounded by `maxBufferedWrites`.)
+   */
+  maxPendingBytes?: number;
   /** A store write not done within this many ms counts as failed and is retried (same batch id). Default 10 000. */
   flushTimeoutMs?: number;
   /** Retry policy of failed flushes. */
@@ -59,6 +66,7 @@ export const DEFAULT_METRICS_OPTIONS = Object.freeze({
   flushIntervalMs: 1000,
   maxBufferedWrites: 20_000,
   maxPendingWrites: 1_000_000,
+  maxPendingBytes: 64 * 1024 * 1024,
   flushTimeoutMs: 10_000,
   retry: Object.freeze({ maxAttempts: 8, initialDelayMs: 200, maxDelayMs: 10_000 }),
   readYourWrites: true,
@@ -75,6 +83,7 @@ export interface ResolvedMetricsOptions {
   flushIntervalMs: number;
   maxBufferedWrites: number;
   maxPendingWrites: number;
+  maxPendingBytes: number;
   flushTimeoutMs: number;
   retry: Required<MetricsRetryOptions>;
   readYourWrites: boolean;
@@ -105,6 +114,7 @@ export function resolveMetricsOptions(options: MetricsOptions): ResolvedMetricsO
     flushIntervalMs: positiveInteger('flushIntervalMs', options.flushIntervalMs, d.flushIntervalMs),
     maxBufferedWrites: positiveInteger('maxBufferedWrites', options.maxBufferedWrites, d.maxBufferedWrites),
     maxPendingWrites: positiveInteger('maxPendingWrites', options.maxPendingWrites, d.maxPendingWrites),
+    maxPendingBytes: positiveInteger('maxPendingBytes', options.maxPendingBytes, d.maxPendingBytes),
     flushTimeoutMs: positiveInteger('flushTimeoutMs', options.flushTimeoutMs, d.flushTimeoutMs),
     retry: {
       maxAttempts: positiveInteger('retry.maxAttempts', retry.maxAttempts, d.retry.maxAttempts),

@@ -6,7 +6,7 @@ import type { KeyLayout } from './keys.js';
 import { checkAmount, checkEntity, checkMember, checkName, toEpochMs } from './names.js';
 import type { Retention } from './retention.js';
 import { Series } from './Series.js';
-import type { MetricOptions, RecordMetricsOptions, TimeInput, TrackMetricOptions, UniqueOptions } from './types.js';
+import type { MetricOptions, RecordMetricsOptions, SetMetricByDayOptions, TimeInput, TrackMetricOptions, UniqueOptions } from './types.js';
 import { WriteBuffer } from './WriteBuffer.js';
 
 const ENTITY_RANKS = [3, 4, 5];
@@ -16,8 +16,10 @@ const SERIES_CACHE_LIMIT = 50_000;
 export interface RecorderHooks {
   /** A write arrived after close: `writes` dropped. */
   dropped(writes: number): void;
-  /** The buffer reached `maxBufferedWrites`. */
+  /** The buffer reached `maxBufferedWrites`: flush soon. (The next write call cuts the batch right away if it is still full.) */
   full(): void;
+  /** Move everything buffered into a batch of its own now (what comes next must be applied after it). */
+  cut(): void;
 }
 
 /**
@@ -39,6 +41,8 @@ export class Recorder {
   private entitySeries = new Map<string, Series>();
   private dirty: Series[] = [];
   private generation = 0;
+  /** Sum of the absolute amounts buffered since the last `take()` (see `reserve`). */
+  private pendingAbs = 0;
   private readonly maxBufferedWrites: number;
   private readonly clock: () => number;
 
@@ -57,16 +61,20 @@ export class Recorder {
 
   /** Hot path: one Map lookup and an addition when the second did not change. */
   metric(slug: string, n = 1, options?: MetricOptions): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     if (typeof n !== 'number' || !Number.isFinite(n)) checkAmount('n', n);
     const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
     const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
     if (this.closed) return this.hooks.dropped(1);
+    const abs = this.pendingAbs + (n < 0 ? -n : n);
+    if (abs > Number.MAX_VALUE) this.refuse('n', n);
+    this.pendingAbs = abs;
     if (options !== undefined) {
-      const lt = this.expireOption(options.expire);
+      const fx = this.expireOption(options.expire);
       if (options.category !== undefined) this.registerCategory(series, options.category);
-      if (lt !== 0) {
+      if (fx !== 0) {
         this.register(series);
-        this.writeHash(series, ms, n, this.ranks, lt, false);
+        this.writeHash(series, ms, n, this.ranks, fx, false);
         return;
       }
     }
@@ -75,18 +83,21 @@ export class Recorder {
   }
 
   setMetric(slug: string, value: number, options?: MetricOptions): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     checkAmount('value', value);
     const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
     const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
-    const lt = this.expireOption(options?.expire);
+    const fx = this.expireOption(options?.expire);
     if (this.closed) return this.hooks.dropped(1);
+    this.reserve('value', value);
     if (options?.category !== undefined) this.registerCategory(series, options.category);
     this.register(series);
     if (series.second !== -1) this.spill(series); // earlier increments first
-    this.writeHash(series, ms, value, this.ranks, lt, true);
+    this.writeHash(series, ms, value, this.ranks, fx, true);
   }
 
   recordMetrics(slug: string, options: RecordMetricsOptions = {}): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     const count = options.count === undefined ? 1 : checkAmount('count', options.count);
     const min = options.minGranularity === undefined ? 0 : granularityRank(checkGranularity(options.minGranularity, 'minGranularity'));
     const max = options.maxGranularity === undefined ? 6 : granularityRank(checkGranularity(options.maxGranularity, 'maxGranularity'));
@@ -94,12 +105,14 @@ export class Recorder {
     const series = this.metricSeries.get(slug) ?? this.newSeries(this.metricSeries, slug, slug, this.layout.metricBase(slug), this.ranks);
     const ms = options.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
     if (this.closed) return this.hooks.dropped(1);
+    this.reserve('count', count);
     if (options.category !== undefined) this.registerCategory(series, options.category);
     this.register(series);
     this.writeHash(series, ms, count, this.ranks.filter((r) => r >= min && r <= max), 0, false);
   }
 
   gauge(slug: string, value: number): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     checkName('slug', slug);
     checkAmount('value', value);
     if (this.closed) return this.hooks.dropped(1);
@@ -109,6 +122,7 @@ export class Recorder {
   }
 
   unique(slug: string, member: string | number, options?: UniqueOptions): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     const value = typeof member === 'string' && member.length <= 1024 ? member : checkMember(member);
     const series = this.uniqueSeries.get(slug) ?? this.newSeries(this.uniqueSeries, slug, slug, this.layout.uniqueBase(slug), this.uniqueRanks, true);
     const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
@@ -125,6 +139,7 @@ export class Recorder {
   }
 
   trackMetric(entities: string | number | readonly (string | number)[], metrics: string | readonly string[], options?: TrackMetricOptions): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     const n = options?.n === undefined ? 1 : checkAmount('n', options.n);
     const ms = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
     const entityList = Array.isArray(entities) ? (entities as readonly (string | number)[]) : [entities as string | number];
@@ -141,32 +156,62 @@ export class Recorder {
           checkEntity(entity);
           checkName('metric', metric);
           series = this.newSeries(this.entitySeries, id, metric, this.layout.entityBase(entity, metric), ENTITY_RANKS);
+          series.counterKey = this.layout.countKey(entity);
         }
         targets.push(series);
       }
     }
+    this.reserve('n', n);
     for (const series of targets) this.accumulate(series, ms, n);
   }
 
   trackCount(entity: string | number, metric: string, n = 1): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     const id = checkEntity(entity);
     checkName('metric', metric);
     checkAmount('n', n);
     if (this.closed) return this.hooks.dropped(1);
+    this.reserve('n', n);
     this.buffer.incr(this.layout.countKey(id), metric, n, 0);
     this.afterWrite();
   }
 
-  setMetricByDay(entity: string | number, metric: string, day: TimeInput, value: number): void {
+  setMetricByDay(entity: string | number, metric: string, day: TimeInput, value: number, options?: SetMetricByDayOptions): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     const id = checkEntity(entity);
     checkName('metric', metric);
     checkAmount('value', value);
     const ms = toEpochMs(day, 'day');
+    const updateCounter = options?.updateCounter ?? true;
+    if (typeof updateCounter !== 'boolean') throw new ValidationError('invalid_option', `updateCounter must be a boolean, got ${typeof updateCounter}`);
     if (this.closed) return this.hooks.dropped(1);
+    this.reserve('value', value);
     const series = new Series(metric, this.layout.entityBase(id, metric), [3], this.retention);
-    const pending = this.entitySeries.get(`${id}\u0000${metric}`);
-    if (pending !== undefined && pending.second !== -1) this.spill(pending);
-    this.writeHash(series, ms, value, [3], 0, true);
+    if (!updateCounter) {
+      const pending = this.entitySeries.get(`${id}\u0000${metric}`);
+      if (pending !== undefined && pending.second !== -1) this.spill(pending);
+      this.writeHash(series, ms, value, [3], 0, true);
+      return;
+    }
+    // The store computes the difference from the stored day, so every earlier write must be applied first.
+    this.hooks.cut();
+    const slots = this.calendar.slotsAt(ms);
+    series.keysFor(slots);
+    const nx = series.expiries[3]!;
+    if (nx !== 0 && nx <= this.clock() / 1000) {
+      this.expiredWrites += 1;
+      return;
+    }
+    this.buffer.lead({
+      kind: 'hsetadjust',
+      key: series.keys[3]!,
+      field: slots.fields[3]!,
+      value,
+      counterKey: this.layout.countKey(id),
+      counterField: metric,
+      ...(nx === 0 ? {} : { expiry: { nx } }),
+    });
+    this.afterWrite();
   }
 
   private newSeries(cache: Map<string, Series>, id: string, name: string, base: string, ranks: readonly number[], perBucketKeys = false): Series {
@@ -198,7 +243,8 @@ export class Recorder {
     this.writeHash(series, series.ms, count, series.ranks, 0, false);
   }
 
-  private writeHash(series: Series, ms: number, value: number, ranks: readonly number[], lt: number, replace: boolean): void {
+  /** Buffers `value` into the series' buckets of `ms` at `ranks`; `fx`: those buckets' own expiry (per-call `expire`, epoch s; 0 none). */
+  private writeHash(series: Series, ms: number, value: number, ranks: readonly number[], fx: number, replace: boolean): void {
     const slots = this.calendar.slotsAt(ms);
     series.keysFor(slots);
     const now = this.clock() / 1000;
@@ -208,9 +254,10 @@ export class Recorder {
         this.expiredWrites += 1;
         continue;
       }
-      if (replace) this.buffer.hset(series.keys[rank]!, slots.fields[rank]!, value, nx, lt);
-      else this.buffer.incr(series.keys[rank]!, slots.fields[rank]!, value, nx, lt);
+      if (replace) this.buffer.hset(series.keys[rank]!, slots.fields[rank]!, value, nx, fx);
+      else this.buffer.incr(series.keys[rank]!, slots.fields[rank]!, value, nx, fx);
     }
+    if (series.counterKey !== undefined && !replace) this.buffer.incr(series.counterKey, series.name, value, 0);
     this.afterWrite();
   }
 
@@ -238,6 +285,26 @@ export class Recorder {
     return Math.ceil(this.clock() / 1000 + expire);
   }
 
+  /**
+   * Counts `amount` against the amounts buffered since the last flush. Their absolute sum bounds every bucket's
+   * pending sum, so while it stays finite no coalesced write can overflow to ±Infinity (which the store would refuse,
+   * losing the other writes of the bucket).
+   * @throws ValidationError (`invalid_number`) when it would not stay finite.
+   */
+  private reserve(what: string, amount: number): void {
+    const abs = this.pendingAbs + Math.abs(amount);
+    if (abs > Number.MAX_VALUE) this.refuse(what, amount);
+    this.pendingAbs = abs;
+  }
+
+  private refuse(what: string, amount: number): never {
+    throw new ValidationError(
+      'invalid_number',
+      `${what} = ${amount} refused: with the amounts buffered since the last flush (absolute sum ${this.pendingAbs}) a bucket's sum could pass ±${Number.MAX_VALUE} ` +
+        'and not be representable; nothing was written (flush() first, or count in a larger unit)',
+    );
+  }
+
   private afterWrite(): void {
     if (this.buffer.size >= this.maxBufferedWrites) this.hooks.full();
   }
@@ -248,6 +315,7 @@ export class Recorder {
     this.dirty = [];
     const writes = this.buffer.size;
     const ops = writes > 0 ? this.buffer.take() : [];
+    this.pendingAbs = 0;
     if (writes > 0) this.generation += 1; // registrations go out again with the next batch
     if (this.metricSeries.size + this.entitySeries.size + this.uniqueSeries.size > SERIES_CACHE_LIMIT) this.resetSeries();
     return { ops, writes };
@@ -256,6 +324,7 @@ export class Recorder {
   /** Forgets everything buffered and pending. */
   discardAll(): void {
     this.buffer.take();
+    this.pendingAbs = 0;
     for (const series of this.dirty) series.second = -1;
     this.resetSeries();
   }

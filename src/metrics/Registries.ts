@@ -2,6 +2,9 @@ import type { WriteOp } from './CounterStore.js';
 import { checkName } from './names.js';
 import type { StoreAccess } from './StoreAccess.js';
 
+/** The key under which `metricSlugsByCategory()` lists slugs of no category (django-redis-metrics' name). */
+export const UNCATEGORIZED = 'Uncategorized';
+
 /** The slug, category and gauge registries of `Metrics` and their deletes (documented there). */
 export class Registries {
   constructor(private readonly a: StoreAccess) {}
@@ -20,8 +23,16 @@ export class Registries {
 
   async metricSlugsByCategory(): Promise<Record<string, string[]>> {
     const categories = await this.categories();
-    const sets = await this.a.read(() => this.a.store.readSets(categories.map((c) => this.a.layout.categoryKey(c))));
-    return Object.fromEntries(categories.map((c, i) => [c, sets[i]!.sort()]));
+    const [sets, slugs] = await Promise.all([
+      this.a.read(() => this.a.store.readSets(categories.map((c) => this.a.layout.categoryKey(c)))),
+      this.a.read(() => this.a.store.readSets([this.a.layout.slugsKey])),
+    ]);
+    const byCategory = new Map(categories.map((c, i) => [c, sets[i]!]));
+    const categorised = new Set(sets.flat());
+    const rest = slugs[0]!.filter((slug) => !categorised.has(slug));
+    // A category that happens to be named like the key keeps its slugs; the uncategorised ones join them.
+    if (rest.length > 0) byCategory.set(UNCATEGORIZED, [...new Set([...(byCategory.get(UNCATEGORIZED) ?? []), ...rest])]);
+    return Object.fromEntries([...byCategory].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([c, members]) => [c, members.sort()]));
   }
 
   async deleteMetric(slug: string): Promise<void> {

@@ -22,6 +22,8 @@ export class Series {
   generation = -1;
   /** Category last registered in `generation`. */
   category: string | undefined;
+  /** Entity metrics: the hash whose field `name` holds the metric's total (py-analytics' counter), also incremented. */
+  counterKey: string | undefined;
   private slots: WriteSlots | undefined;
   private readonly containers: (string | undefined)[] = new Array<string | undefined>(7);
   private readonly keyCache: (Map<string, string> | undefined)[] = new Array<Map<string, string> | undefined>(7);

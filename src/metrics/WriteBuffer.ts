@@ -6,7 +6,8 @@ interface HashEntry {
   /** Field → value to set (later increments already added in). */
   set: Map<string, number> | undefined;
   nx: number;
-  lt: number;
+  /** Field → its own expiry (epoch s; the earliest given wins), for fields written with a per-call `expire`. */
+  fieldExpiries: Map<string, number> | undefined;
 }
 
 interface MemberEntry {
@@ -25,12 +26,14 @@ export class WriteBuffer {
   private hlls = new Map<string, MemberEntry>();
   private sets = new Map<string, Set<string>>();
   private strings = new Map<string, string>();
+  /** Ops that go first in the batch, uncoalesced (the buffer was cut before them). */
+  private leading: WriteOp[] = [];
   /** Distinct writes held. */
   size = 0;
 
-  /** Adds `delta` to a hash field. `nx`: retention expiry (epoch s, 0 none); `lt`: per-call expiry (0 none). */
-  incr(key: string, field: string, delta: number, nx: number, lt = 0): void {
-    const entry = this.hashEntry(key, nx, lt);
+  /** Adds `delta` to a hash field. `nx`: the key's retention expiry (epoch s, 0 none); `fx`: the field's own expiry (per-call `expire`; 0 none). */
+  incr(key: string, field: string, delta: number, nx: number, fx = 0): void {
+    const entry = this.hashEntry(key, nx, field, fx);
     if (entry.set !== undefined) {
       const pending = entry.set.get(field);
       if (pending !== undefined) {
@@ -45,8 +48,8 @@ export class WriteBuffer {
   }
 
   /** Replaces a hash field's value. */
-  hset(key: string, field: string, value: number, nx: number, lt = 0): void {
-    const entry = this.hashEntry(key, nx, lt);
+  hset(key: string, field: string, value: number, nx: number, fx = 0): void {
+    const entry = this.hashEntry(key, nx, field, fx);
     const set = (entry.set ??= new Map());
     if (entry.incr?.delete(field) === true) this.size -= 1;
     if (!set.has(field)) this.size += 1;
@@ -85,16 +88,29 @@ export class WriteBuffer {
     this.strings.set(key, value);
   }
 
+  /**
+   * Adds an op that must not be coalesced with others and is sent before every other op of the batch: call it on
+   * an empty buffer (the caller cuts the batch first), so that it comes first in time too.
+   */
+  lead(op: WriteOp): void {
+    this.leading.push(op);
+    this.size += 1;
+  }
+
   /** Everything held as store ops (registries last), leaving the buffer empty. */
   take(): WriteOp[] {
-    const ops: WriteOp[] = [];
+    const ops: WriteOp[] = this.leading;
+    this.leading = [];
     for (const [key, entry] of this.hashes) {
-      const expiry = toExpiry(entry.nx, entry.lt);
+      const expiry = toExpiry(entry.nx, 0);
+      const fx = entry.fieldExpiries;
       if (entry.set !== undefined && entry.set.size > 0) {
-        ops.push({ kind: 'hset', key, fields: [...entry.set.keys()], values: [...entry.set.values()], ...expiry });
+        const fields = [...entry.set.keys()];
+        ops.push({ kind: 'hset', key, fields, values: [...entry.set.values()], ...expiry, ...fieldExpiriesOf(fields, fx) });
       }
       if (entry.incr !== undefined && entry.incr.size > 0) {
-        ops.push({ kind: 'hincr', key, fields: [...entry.incr.keys()], values: [...entry.incr.values()], ...expiry });
+        const fields = [...entry.incr.keys()];
+        ops.push({ kind: 'hincr', key, fields, values: [...entry.incr.values()], ...expiry, ...fieldExpiriesOf(fields, fx) });
       }
     }
     for (const [key, entry] of this.hlls) ops.push({ kind: 'pfadd', key, members: [...entry.members], ...toExpiry(entry.nx, 0) });
@@ -108,16 +124,24 @@ export class WriteBuffer {
     return ops;
   }
 
-  private hashEntry(key: string, nx: number, lt: number): HashEntry {
+  private hashEntry(key: string, nx: number, field: string, fx: number): HashEntry {
     let entry = this.hashes.get(key);
     if (entry === undefined) {
-      entry = { incr: undefined, set: undefined, nx, lt };
+      entry = { incr: undefined, set: undefined, nx, fieldExpiries: undefined };
       this.hashes.set(key, entry);
-    } else if (lt !== 0 && (entry.lt === 0 || lt < entry.lt)) {
-      entry.lt = lt;
+    }
+    if (fx !== 0) {
+      const expiries = (entry.fieldExpiries ??= new Map());
+      const earlier = expiries.get(field);
+      if (earlier === undefined || fx < earlier) expiries.set(field, fx);
     }
     return entry;
   }
+}
+
+function fieldExpiriesOf(fields: readonly string[], expiries: Map<string, number> | undefined): { fieldExpiries?: number[] } {
+  if (expiries === undefined || !fields.some((f) => expiries.has(f))) return {};
+  return { fieldExpiries: fields.map((f) => expiries.get(f) ?? 0) };
 }
 
 function toExpiry(nx: number, lt: number): { expiry?: KeyExpiry } {

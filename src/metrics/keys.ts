@@ -85,6 +85,14 @@ export function tagPrefix(key: string): string {
   return close === -1 ? `${key}:` : key.slice(0, close + 2);
 }
 
+/**
+ * The start shared by every key under a store prefix: the prefix and the opening brace of the hash tag. Prefixes
+ * cannot contain braces, so `app{` never matches a key of prefix `app2` (`app2{…`): `clear()` deletes by this.
+ */
+export function keyspaceOf(prefix: string): string {
+  return `${prefix}{`;
+}
+
 /** Default key prefix of the stores. */
 export const DEFAULT_KEY_PREFIX = 'et:';
 

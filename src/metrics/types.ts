@@ -11,10 +11,12 @@ export interface MetricOptions {
   /** When the counted thing happened; default now. */
   timestamp?: TimeInput;
   /**
-   * Seconds after the write at which the storage units touched by this call
-   * expire (the earliest expiry wins). Without it, the per-granularity
-   * retention applies. Note: a storage unit holds several buckets (e.g. the
-   * hours of one day), so this shortens the life of its neighbours too.
+   * Seconds after the write at which each bucket this call wrote expires, as
+   * django-redis-metrics' per-bucket keys do: the bucket vanishes whole (with
+   * what other calls added to it), the earliest expiry given to a bucket wins,
+   * and a write after it starts the bucket afresh. Other buckets, even those
+   * stored in the same hash (the other years, the other hours of the day), are
+   * untouched. Without it, the per-granularity retention applies.
    */
   expire?: number;
 }
@@ -142,8 +144,21 @@ export interface EntitySeries {
   readonly total: number;
 }
 
-/** Options of {@link Metrics.getCount}: without a range, the `trackCount` total; with one, the sum of the `trackMetric` days in it. */
+/**
+ * Options of {@link Metrics.getCount} and {@link Metrics.getCounts} (py-analytics' `start_date`/`end_date`): without a
+ * range, the entity metric's total (every `trackMetric` and `trackCount` amount); with one, the sum of its
+ * `trackMetric` days from the day holding `since` to the day holding `until` (default now).
+ */
 export interface CountOptions {
   since?: TimeInput;
   until?: TimeInput;
+}
+
+/** Options of {@link Metrics.setMetricByDay}. */
+export interface SetMetricByDayOptions {
+  /**
+   * Also adjust the entity metric's total (what `getCount` returns without a range) by the difference between the
+   * new and the previous value of the day, in the store, atomically (py-analytics' `update_counter`). Default true.
+   */
+  updateCounter?: boolean;
 }

@@ -78,9 +78,12 @@ export class Calendar {
     let label: string;
     if (rank <= 2) {
       const unit = rank === 0 ? SECOND : rank === 1 ? MINUTE : HOUR;
-      start = ms - mod(local, unit);
-      end = start + unit;
-      label = this.subDayLabel(start + offset, offset, rank);
+      const wallStart = ms - mod(local, unit);
+      label = this.subDayLabel(wallStart + offset, offset, rank);
+      // A zone change inside the wall-clock unit (a 30-minute DST shift) cuts the bucket at the change.
+      start = this.zone.isUtc || this.zone.offsetAt(wallStart) === offset ? wallStart : this.firstMinute(wallStart, ms, (o) => o === offset);
+      end = wallStart + unit;
+      if (!this.zone.isUtc && this.zone.offsetAt(end - 1) !== offset) end = Math.min(end, this.firstMinute(ms, end - 1, (o) => o !== offset));
     } else {
       const days = Math.floor(local / DAY);
       const [year, month] = civilFromDays(days);
@@ -167,6 +170,22 @@ export class Calendar {
         Number.POSITIVE_INFINITY,
       ],
     };
+  }
+
+  /**
+   * The first whole UTC minute in (`from`, `to`] whose offset satisfies `wanted`, given that `to`'s does and the
+   * offset changes at most once in between (zone changes fall on whole minutes; offsets are cached per minute).
+   */
+  private firstMinute(from: number, to: number, wanted: (offset: number) => boolean): number {
+    let lo = Math.floor(from / MINUTE); // its offset does not satisfy `wanted`
+    let hi = Math.floor(to / MINUTE);
+    if (!wanted(this.zone.offsetAt(hi * MINUTE))) return to;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (wanted(this.zone.offsetAt(mid * MINUTE))) hi = mid;
+      else lo = mid;
+    }
+    return hi * MINUTE;
   }
 
   /** Days since the start of the week that holds day number `days`. */

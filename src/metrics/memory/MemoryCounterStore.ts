@@ -1,7 +1,7 @@
 import { checkInteger } from '../../config/checkInteger.js';
 import { ConfigurationError } from '../../errors.js';
 import type { CounterStore, HashRead, KeyExpiry, WriteBatch, WriteOp, WriteResult } from '../CounterStore.js';
-import { checkPrefix, DEFAULT_KEY_PREFIX } from '../keys.js';
+import { checkPrefix, DEFAULT_KEY_PREFIX, keyspaceOf } from '../keys.js';
 
 /** Options of {@link MemoryCounterStore}. */
 export interface MemoryCounterStoreOptions {
@@ -29,6 +29,8 @@ interface Entry {
   value: Value;
   /** Epoch ms; Infinity = no expiry. */
   expiresAt: number;
+  /** Hashes: field → epoch ms at which the field expires (`fieldExpiries`). */
+  fieldExpiries?: Map<string, number>;
 }
 
 const SWEEP_EVERY_MS = 60_000;
@@ -82,9 +84,12 @@ export class MemoryCounterStore implements CounterStore {
   }
 
   async readHashes(reads: readonly HashRead[]): Promise<(number | null)[][]> {
+    const now = this.clock();
     return reads.map((read) => {
-      const data = this.typed(read.key, 'hash')?.value.data as Map<string, number> | undefined;
-      return read.fields.map((field) => data?.get(field) ?? null);
+      const entry = this.typed(read.key, 'hash');
+      const data = entry?.value.data as Map<string, number> | undefined;
+      const expiries = entry?.fieldExpiries;
+      return read.fields.map((field) => (expiries !== undefined && (expiries.get(field) ?? Infinity) <= now ? null : (data?.get(field) ?? null)));
     });
   }
 
@@ -115,7 +120,7 @@ export class MemoryCounterStore implements CounterStore {
   }
 
   async clear(): Promise<number> {
-    const deleted = await this.deleteByPrefix(this.prefix);
+    const deleted = await this.deleteByPrefix(keyspaceOf(this.prefix));
     this.applied.clear();
     return deleted;
   }
@@ -152,14 +157,35 @@ export class MemoryCounterStore implements CounterStore {
         if (op.kind === 'pfadd') this.expire(op.key, entry!, op.expiry, now);
         return undefined;
       }
+      case 'hsetadjust': {
+        const counter = this.entry(op.counterKey, 'hash', now, true);
+        if (typeof counter === 'string') return counter;
+        const entry = this.entry(op.key, 'hash', now, true);
+        if (typeof entry === 'string') return entry;
+        this.purgeFields(entry!, now);
+        const hash = entry!.value.data as Map<string, number>;
+        const delta = op.value - (hash.get(op.field) ?? 0);
+        hash.set(op.field, op.value);
+        const totals = counter!.value.data as Map<string, number>;
+        if (delta !== 0) totals.set(op.counterField, (totals.get(op.counterField) ?? 0) + delta);
+        this.expire(op.key, entry!, op.expiry, now);
+        return undefined;
+      }
       case 'hincr':
       case 'hset': {
         const entry = this.entry(op.key, 'hash', now, true);
         if (typeof entry === 'string') return entry;
+        this.purgeFields(entry!, now);
         const hash = entry!.value.data as Map<string, number>;
         for (let i = 0; i < op.fields.length; i++) {
           const field = op.fields[i]!;
           hash.set(field, op.kind === 'hset' ? op.values[i]! : (hash.get(field) ?? 0) + op.values[i]!);
+          const fx = op.fieldExpiries?.[i] ?? 0;
+          if (fx !== 0) {
+            const expiries = (entry!.fieldExpiries ??= new Map());
+            const current = expiries.get(field);
+            if (current === undefined || fx * 1000 < current) expiries.set(field, fx * 1000);
+          }
         }
         this.expire(op.key, entry!, op.expiry, now);
         return undefined;
@@ -188,6 +214,18 @@ export class MemoryCounterStore implements CounterStore {
     const entry = this.entry(key, type, this.clock(), false);
     if (typeof entry === 'string') throw new Error(entry);
     return entry;
+  }
+
+  /** Deletes the fields of a hash whose own expiry has passed (with their values), so later writes start afresh. */
+  private purgeFields(entry: Entry, now: number): void {
+    const expiries = entry.fieldExpiries;
+    if (expiries === undefined) return;
+    const hash = entry.value.data as Map<string, number>;
+    for (const [field, at] of expiries) {
+      if (at > now) continue;
+      hash.delete(field);
+      expiries.delete(field);
+    }
   }
 
   /** Redis `EXPIREAT NX` / `EXPIREAT LT`; an expiry in the past deletes the key. */

@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import type { CounterStore, HashRead, WriteBatch, WriteResult } from '../CounterStore.js';
+import { keyspaceOf } from '../keys.js';
 import { partition, type ScriptPart } from './partition.js';
 import { checkConnection, resolveRedisCounterStoreOptions, type RedisCounterStoreOptions, type ResolvedRedisCounterStoreOptions } from './RedisCounterStoreOptions.js';
 import { APPLY_SCRIPT, APPLY_SCRIPT_SHA } from './scripts.js';
@@ -99,8 +100,20 @@ export class RedisCounterStore implements CounterStore {
   }
 
   async readHashes(reads: readonly HashRead[]): Promise<(number | null)[][]> {
-    const replies = await Promise.all(reads.map((read) => (read.fields.length === 0 ? Promise.resolve([]) : this.client.hmget(read.key, ...read.fields))));
-    return replies.map((values) => values.map((value) => (value === null ? null : Number(value))));
+    // Each read also fetches the fields' own expiries (the `<key>:ttl` companion of APPLY_SCRIPT); a field past its
+    // expiry that no write has purged yet reads as missing.
+    const hmget = (key: string, fields: readonly string[]): Promise<(string | null)[]> => (fields.length === 0 ? Promise.resolve([]) : this.client.hmget(key, ...fields));
+    const [replies, expiries] = await Promise.all([
+      Promise.all(reads.map((read) => hmget(read.key, read.fields))),
+      Promise.all(reads.map((read) => hmget(`${read.key}:ttl`, read.fields))),
+    ]);
+    const now = Date.now() / 1000;
+    return replies.map((values, r) =>
+      values.map((value, i) => {
+        const expiry = expiries[r]![i];
+        return value === null || (expiry != null && Number(expiry) <= now) ? null : Number(value);
+      }),
+    );
   }
 
   async readStrings(keys: readonly string[]): Promise<(string | null)[]> {
@@ -124,7 +137,7 @@ export class RedisCounterStore implements CounterStore {
   }
 
   clear(): Promise<number> {
-    return this.deleteByPrefix(this.prefix);
+    return this.deleteByPrefix(keyspaceOf(this.prefix));
   }
 
   close(): Promise<void> {

@@ -15,7 +15,7 @@ export interface ScriptPart {
   readonly items: number;
 }
 
-const OPCODES: Readonly<Record<WriteOp['kind'], string>> = { hincr: 'hi', hset: 'hs', pfadd: 'pf', sadd: 'sa', srem: 'sr', set: 'st', del: 'dl' };
+const OPCODES: Readonly<Record<WriteOp['kind'], string>> = { hincr: 'hi', hset: 'hs', pfadd: 'pf', sadd: 'sa', srem: 'sr', set: 'st', del: 'dl', hsetadjust: 'ha' };
 
 /**
  * Splits a batch into script parts: one group per hash slot in Cluster mode
@@ -53,6 +53,7 @@ export function partition(batch: WriteBatch, options: { cluster: boolean; maxIte
         const size = itemCount(piece);
         if (items > 0 && items + size > options.maxItems) close();
         keys.push(piece.key);
+        if (piece.kind === 'hsetadjust') keys.push(piece.counterKey); // same hash tag, so the same slot
         encode(piece, args);
         items += Math.max(size, 1);
       }
@@ -81,7 +82,10 @@ function split(op: WriteOp, max: number): WriteOp[] {
   if (itemCount(op) <= max) return [op];
   const pieces: WriteOp[] = [];
   if (op.kind === 'hincr' || op.kind === 'hset') {
-    for (let i = 0; i < op.fields.length; i += max) pieces.push({ ...op, fields: op.fields.slice(i, i + max), values: op.values.slice(i, i + max) });
+    for (let i = 0; i < op.fields.length; i += max) {
+      const piece = { ...op, fields: op.fields.slice(i, i + max), values: op.values.slice(i, i + max) };
+      pieces.push(op.fieldExpiries === undefined ? piece : { ...piece, fieldExpiries: op.fieldExpiries.slice(i, i + max) });
+    }
   } else if (op.kind === 'pfadd' || op.kind === 'sadd' || op.kind === 'srem') {
     for (let i = 0; i < op.members.length; i += max) pieces.push({ ...op, members: op.members.slice(i, i + max) });
   } else {
@@ -92,12 +96,18 @@ function split(op: WriteOp, max: number): WriteOp[] {
 
 function encode(op: WriteOp, args: string[]): void {
   const expiry = 'expiry' in op ? op.expiry : undefined;
-  args.push(OPCODES[op.kind], expiry?.nx === undefined ? '0' : String(expiry.nx), expiry?.lt === undefined ? '0' : String(expiry.lt));
+  const fx = (op.kind === 'hincr' || op.kind === 'hset') && op.fieldExpiries !== undefined ? op.fieldExpiries : undefined;
+  // Fields with their own expiry: `hI`/`hS` with (field, value, expiry) triples.
+  const code = fx === undefined ? OPCODES[op.kind] : op.kind === 'hincr' ? 'hI' : 'hS';
+  args.push(code, expiry?.nx === undefined ? '0' : String(expiry.nx), expiry?.lt === undefined ? '0' : String(expiry.lt));
   switch (op.kind) {
     case 'hincr':
     case 'hset':
       args.push(String(op.fields.length));
-      for (let i = 0; i < op.fields.length; i++) args.push(op.fields[i]!, String(op.values[i]!));
+      for (let i = 0; i < op.fields.length; i++) {
+        args.push(op.fields[i]!, String(op.values[i]!));
+        if (fx !== undefined) args.push(String(fx[i]!));
+      }
       return;
     case 'pfadd':
     case 'sadd':
@@ -109,6 +119,9 @@ function encode(op: WriteOp, args: string[]): void {
       return;
     case 'del':
       args.push('0');
+      return;
+    case 'hsetadjust':
+      args.push('3', op.field, String(op.value), op.counterField);
       return;
   }
 }

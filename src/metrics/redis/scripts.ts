@@ -10,10 +10,19 @@ import { createHash } from 'node:crypto';
  * LT expiry (epoch seconds, '0' = none), item count, items.
  *
  * Opcodes: `hi` HINCRBY field/delta pairs (falls back to HINCRBYFLOAT for
- * decimals), `hs` HSET pairs, `pf` PFADD members, `sa` SADD, `sr` SREM,
- * `st` SET (one item), `dl` DEL. Expiries are set with `EXPIREAT … NX` (the
+ * decimals), `hs` HSET pairs, `hI`/`hS` the same with (field, value, expiry)
+ * triples: fields that expire on their own (a per-call `expire`), `pf` PFADD members, `sa` SADD, `sr` SREM,
+ * `st` SET (one item), `dl` DEL, `ha` HSET one field and add the difference
+ * from its previous value to a counter hash field (items: field, value,
+ * counter field; the counter hash is the next KEYS entry). Expiries are set with `EXPIREAT … NX` (the
  * bucket's retention, fixed when the key is created) and `EXPIREAT … LT`
- * (a per-call `expire`), inside the script: nothing is re-sent per write.
+ * (key level), inside the script: nothing is re-sent per write.
+ *
+ * Field expiries (Redis 7.0 has no HEXPIRE) live in a companion hash
+ * `<key>:ttl` (field → epoch seconds; same hash tag, so same slot), holding
+ * the earliest expiry given. Before any write to a hash whose companion
+ * exists, its expired fields are deleted from both, so a later write starts
+ * afresh; reads treat a field whose expiry has passed as missing.
  *
  * Every command runs under `pcall`, so one foreign key of the wrong type
  * cannot abort the part half-way; rejected ops are counted and the first
@@ -34,7 +43,15 @@ local function ok(reply)
   end
   return true
 end
-for k = 2, #KEYS do
+local function incrby(key, field, delta)
+  local whole = delta == math.floor(delta) and math.abs(delta) < 9007199254740992
+  local reply = whole and redis.pcall('HINCRBY', key, field, string.format('%d', delta)) or {err = 'float'}
+  if type(reply) == 'table' and reply.err then return ok(redis.pcall('HINCRBYFLOAT', key, field, string.format('%.17g', delta))) end
+  return true
+end
+local k = 1
+while k < #KEYS do
+  k = k + 1
   local key = KEYS[k]
   local op = ARGV[a]
   local nx = ARGV[a + 1]
@@ -42,19 +59,36 @@ for k = 2, #KEYS do
   local n = tonumber(ARGV[a + 3])
   a = a + 4
   local good = true
-  if op == 'hi' then
-    for j = a, a + 2 * n - 1, 2 do
-      local reply = redis.pcall('HINCRBY', key, ARGV[j], ARGV[j + 1])
-      if type(reply) == 'table' and reply.err then
-        if not ok(redis.pcall('HINCRBYFLOAT', key, ARGV[j], ARGV[j + 1])) then good = false end
+  local hash = op == 'hi' or op == 'hs' or op == 'hI' or op == 'hS' or op == 'ha'
+  local ttl = key .. ':ttl'
+  if hash and redis.call('EXISTS', ttl) == 1 then
+    local now = tonumber(redis.call('TIME')[1])
+    local expiries = redis.call('HGETALL', ttl)
+    for j = 1, #expiries, 2 do
+      if tonumber(expiries[j + 1]) <= now then
+        redis.pcall('HDEL', key, expiries[j])
+        redis.call('HDEL', ttl, expiries[j])
       end
     end
-    a = a + 2 * n
-  elseif op == 'hs' then
-    for j = a, a + 2 * n - 1, 2 do
-      if not ok(redis.pcall('HSET', key, ARGV[j], ARGV[j + 1])) then good = false end
+  end
+  if op == 'hi' or op == 'hs' or op == 'hI' or op == 'hS' then
+    local step = (op == 'hI' or op == 'hS') and 3 or 2
+    for j = a, a + step * n - 1, step do
+      local applied = true
+      if op == 'hi' or op == 'hI' then
+        local reply = redis.pcall('HINCRBY', key, ARGV[j], ARGV[j + 1])
+        if type(reply) == 'table' and reply.err then applied = ok(redis.pcall('HINCRBYFLOAT', key, ARGV[j], ARGV[j + 1])) end
+      else
+        applied = ok(redis.pcall('HSET', key, ARGV[j], ARGV[j + 1]))
+      end
+      if not applied then good = false end
+      if applied and step == 3 and ARGV[j + 2] ~= '0' then
+        local current = tonumber(redis.call('HGET', ttl, ARGV[j]))
+        if current == nil or tonumber(ARGV[j + 2]) < current then redis.call('HSET', ttl, ARGV[j], ARGV[j + 2]) end
+        if nx ~= '0' then redis.call('EXPIREAT', ttl, nx, 'NX') end
+      end
     end
-    a = a + 2 * n
+    a = a + step * n
   elseif op == 'pf' then
     good = ok(redis.pcall('PFADD', key, unpack(ARGV, a, a + n - 1)))
     a = a + n
@@ -69,6 +103,16 @@ for k = 2, #KEYS do
     a = a + n
   elseif op == 'dl' then
     redis.call('DEL', key)
+    a = a + n
+  elseif op == 'ha' then
+    k = k + 1
+    local previous = redis.pcall('HGET', key, ARGV[a])
+    good = ok(previous)
+    if good then
+      local delta = tonumber(ARGV[a + 1]) - (tonumber(previous) or 0)
+      good = ok(redis.pcall('HSET', key, ARGV[a], ARGV[a + 1]))
+      if good and delta ~= 0 then incrby(KEYS[k], ARGV[a + 2], delta) end
+    end
     a = a + n
   end
   if good and nx ~= '0' then redis.pcall('EXPIREAT', key, nx, 'NX') end

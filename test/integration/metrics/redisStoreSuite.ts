@@ -141,15 +141,19 @@ export function redisStoreSuite(name: string, getClient: () => Client, isCluster
         assert.equal(await client.call('EXPIRETIME', minutesKey), Math.floor(now / 3_600_000) * 3600 + 3600 + 7 * 86_400, 'hour end + 7 days');
         assert.equal(await client.ttl(`${prefix}{ttl}:m:y:all`), -1);
         assert.equal(await client.ttl(`${prefix}{ttl}:m:m:${new Date(now).getUTCFullYear()}`), -1);
-        // A later write does not move the expiry; an explicit `expire` can only shorten it.
+        // A later write does not move the expiry.
         await client.call('EXPIREAT', secondsKey, minuteStart + 99_999); // pretend it was set long ago to something else
         metrics.metric('ttl', 1, { timestamp: now });
         await metrics.flush();
         assert.equal(await client.call('EXPIRETIME', secondsKey), minuteStart + 99_999, 'NX: not re-sent over an existing TTL');
+        // A per-call `expire` gives the buckets it wrote their own expiry (companion hash `<key>:ttl`), not the key.
         metrics.metric('ttl', 1, { timestamp: now, expire: 30 });
         await metrics.flush();
-        const yearTtl = await client.ttl(`${prefix}{ttl}:m:y:all`);
-        assert.ok(yearTtl > 0 && yearTtl <= 31, `expire: 30 → ${yearTtl}`);
+        const year = String(new Date(now).getUTCFullYear());
+        assert.equal(await client.ttl(`${prefix}{ttl}:m:y:all`), -1, 'the storage unit of every year keeps no TTL');
+        const yearExpiry = Number(await client.hget(`${prefix}{ttl}:m:y:all:ttl`, year));
+        assert.ok(yearExpiry > now / 1000 && yearExpiry <= now / 1000 + 31, `expire: 30 → the year field expires at ${yearExpiry}`);
+        assert.equal(await client.call('EXPIRETIME', `${secondsKey}:ttl`), minuteStart + 60 + 6 * 3600, 'a companion has the retention of its hash');
         // Writes older than their retention are not sent at all.
         metrics.metric('old', 1, { timestamp: now - 2 * 86_400_000 });
         await metrics.flush();

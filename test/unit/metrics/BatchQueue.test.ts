@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BatchQueue, type MetricsDropReason } from '../../../src/metrics/BatchQueue.js';
+import { BatchQueue, estimateOpBytes, type MetricsDropReason } from '../../../src/metrics/BatchQueue.js';
 import type { CounterStore, WriteBatch, WriteResult } from '../../../src/metrics/CounterStore.js';
 import { MemoryCounterStore } from '../../../src/metrics/memory/MemoryCounterStore.js';
 
@@ -62,6 +62,23 @@ describe('BatchQueue', () => {
     assert.equal(log.failed, 1);
     queue.close();
     assert.deepEqual(log.dropped, [['closed', 1]]);
+  });
+
+  it('drops the oldest waiting batches beyond maxPendingBytes (the new one last), counted; the estimate errs high', () => {
+    const store = recordingStore(async () => ok);
+    const { log, hooks: h } = hooks();
+    const op = (key: string) => ({ kind: 'hincr' as const, key, fields: ['01', '02'], values: [1, 2] });
+    const one = estimateOpBytes(op('k1'));
+    assert.ok(one >= 2 * 8 + 2 * 2 + 2, 'at least the strings and numbers it holds');
+    const queue = new BatchQueue(store, { retry, timeoutMs: 1000, maxPendingWrites: 1000, maxPendingBytes: 3 * one }, h);
+    for (let i = 1; i <= 5; i++) queue.enqueue([op(`k${i}`)], 2);
+    assert.equal(queue.length, 3);
+    assert.ok(queue.pendingBytes <= 3 * one);
+    assert.deepEqual(log.dropped, [['overflow', 2], ['overflow', 2]]);
+    queue.enqueue([op('k6'), op('k7'), op('k8'), op('k9')], 8); // bigger than the bound by itself
+    assert.equal(queue.length, 0);
+    assert.equal(queue.pendingBytes, 0);
+    assert.equal(queue.pendingWrites, 0);
   });
 
   it('drops the oldest waiting batches beyond maxPendingWrites, counted', () => {

@@ -12,6 +12,8 @@ describe('MetricsOptions', () => {
     assert.equal(resolved.flushIntervalMs, DEFAULT_METRICS_OPTIONS.flushIntervalMs);
     assert.deepEqual(resolved.retry, { maxAttempts: 8, initialDelayMs: 200, maxDelayMs: 10_000 });
     assert.equal(resolved.readYourWrites, true);
+    assert.equal(resolved.maxPendingBytes, 64 * 1024 * 1024);
+    assert.equal(DEFAULT_METRICS_OPTIONS.maxPendingBytes, 64 * 1024 * 1024);
     assert.equal(resolved.clock, Date.now);
   });
 
@@ -26,6 +28,7 @@ describe('MetricsOptions', () => {
       [{ retention: { minute: -1 } }, 'retention.minute'],
       [{ clock: 5 }, 'clock'],
       [{ readYourWrites: 'yes' }, 'readYourWrites'],
+      [{ maxPendingBytes: 0 }, 'maxPendingBytes'],
     ];
     for (const [options, option] of cases) assert.throws(() => resolveMetricsOptions(options as never), { name: 'ConfigurationError', option }, option);
   });

@@ -27,13 +27,16 @@ describe('WriteBuffer', () => {
     ]);
   });
 
-  it('keeps the earliest per-call expiry (LT) next to the retention (NX)', () => {
+  it("keeps the earliest per-call expiry of each field, next to the key's retention (NX); other fields get none", () => {
     const buffer = new WriteBuffer();
     buffer.incr('k', 'a', 1, 500);
     buffer.incr('k', 'a', 1, 500, 300);
     buffer.incr('k', 'a', 1, 500, 200);
     buffer.incr('k', 'a', 1, 500, 400);
-    assert.deepEqual(buffer.take()[0], { kind: 'hincr', key: 'k', fields: ['a'], values: [4], expiry: { nx: 500, lt: 200 } });
+    buffer.incr('k', 'b', 1, 500);
+    assert.deepEqual(buffer.take()[0], { kind: 'hincr', key: 'k', fields: ['a', 'b'], values: [4, 1], expiry: { nx: 500 }, fieldExpiries: [200, 0] });
+    buffer.hset('k', 'c', 7, 0, 900);
+    assert.deepEqual(buffer.take(), [{ kind: 'hset', key: 'k', fields: ['c'], values: [7], fieldExpiries: [900] }]);
   });
 
   it('deduplicates unique and registry members; a string keeps its last value', () => {

@@ -156,6 +156,31 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
       });
     });
 
+    it("a per-call expire expires only the buckets that call wrote, not their neighbours (django-redis-metrics)", async () => {
+      // The store's clock is real time (Redis expires by the server's clock), so this Metrics uses it too.
+      await withMetrics(target, { clock: Date.now }, async (metrics) => {
+        const june2021 = Date.parse('2021-06-15T12:00:00Z');
+        metrics.metric('e', 5, { timestamp: Date.parse('2020-06-15T12:00:00Z') });
+        metrics.metric('e', 3, { timestamp: Date.parse('2021-05-15T12:00:00Z') });
+        metrics.metric('e', 1, { timestamp: june2021, expire: 1 });
+        metrics.metric('e', 2, { timestamp: june2021 + 1000 }); // the next second, same minute … year: shares their expiry
+        const years = async () => (await metrics.getMetricHistory('e', { granularity: 'year', since: Date.parse('2020-01-01T00:00:00Z'), until: june2021 })).series[0]!.values;
+        const months = async () => (await metrics.getMetricHistory('e', { granularity: 'month', since: Date.parse('2021-05-01T00:00:00Z'), until: june2021 })).series[0]!.values;
+        const seconds = async () => (await metrics.getMetricHistory('e', { granularity: 'second', since: june2021, until: june2021 + 1000 })).series[0]!.values;
+        assert.deepEqual(await years(), [5, 6]);
+        assert.deepEqual(await months(), [3, 3]);
+        assert.deepEqual(await seconds(), [1, 2]);
+        const deadline = Date.now() + 5000;
+        while ((await years())[1] !== 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        // Each bucket the call wrote expires whole (as django-redis-metrics' keys do), the others stay.
+        assert.deepEqual(await years(), [5, 0], 'the 2020 total (same storage unit as 2021) stays');
+        assert.deepEqual(await months(), [3, 0], 'May 2021 (same storage unit as June) stays');
+        assert.deepEqual(await seconds(), [0, 2], 'the next second was not written by the expiring call');
+        metrics.metric('e', 4, { timestamp: june2021 });
+        assert.deepEqual(await years(), [5, 4], 'a write after the expiry starts the bucket afresh');
+      });
+    });
+
     it('decimal and negative increments', async () => {
       await withMetrics(target, {}, async (metrics) => {
         metrics.metric('revenue', 1.5);
@@ -170,6 +195,30 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
       });
     });
 
+    it('amounts whose buffered sum cannot be represented are refused at call time; nothing else is lost', async () => {
+      await withMetrics(target, {}, async (metrics) => {
+        const errors: Error[] = [];
+        metrics.on('error', (error) => errors.push(error));
+        metrics.metric('big', 1e308);
+        assert.throws(() => metrics.metric('big', 1e308), { name: 'ValidationError', reason: 'invalid_number' });
+        assert.throws(() => metrics.trackCount('e', 'm', -1e308), { name: 'ValidationError', reason: 'invalid_number' }, 'the bound is on absolute amounts');
+        assert.throws(() => metrics.setMetric('other', 1e308), { name: 'ValidationError', reason: 'invalid_number' });
+        metrics.metric('small', 2);
+        await metrics.flush();
+        assert.equal((await metrics.getMetric('big')).year, 1e308);
+        assert.equal((await metrics.getMetric('small')).year, 2);
+        assert.equal(metrics.stats().rejectedOps, 0);
+        assert.equal(metrics.stats().droppedWrites, 0);
+        assert.deepEqual(errors, []);
+        // After a flush the bound starts again; a stored total past ±1.8e308 reads as Infinity (documented).
+        metrics.metric('big', 1e308);
+        metrics.metric('small', 3);
+        await metrics.flush();
+        assert.equal((await metrics.getMetric('big')).year, Number.POSITIVE_INFINITY);
+        assert.equal((await metrics.getMetric('small')).year, 5);
+      });
+    });
+
     it('registries: slugs, categories, resetCategory, deleteCategory, deleteMetric', async () => {
       await withMetrics(target, {}, async (metrics) => {
         metrics.metric('signup', 1, { category: 'User Metrics' });
@@ -179,7 +228,7 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
         assert.deepEqual(await metrics.metricSlugs(), ['error', 'login', 'plain', 'signup']);
         assert.deepEqual(await metrics.categories(), ['User Metrics', 'ops']);
         assert.deepEqual(await metrics.categorySlugs('User Metrics'), ['login', 'signup']);
-        assert.deepEqual(await metrics.metricSlugsByCategory(), { 'User Metrics': ['login', 'signup'], ops: ['error'] });
+        assert.deepEqual(await metrics.metricSlugsByCategory(), { Uncategorized: ['plain'], 'User Metrics': ['login', 'signup'], ops: ['error'] });
 
         await metrics.resetCategory('ops', ['error', 'plain']);
         assert.deepEqual(await metrics.categorySlugs('ops'), ['error', 'plain']);
@@ -267,6 +316,33 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
       });
     });
 
+    it('py-analytics counts: trackMetric adds to the total, getCounts takes a range, setMetricByDay adjusts the total', async () => {
+      await withMetrics(target, {}, async (metrics) => {
+        const day = 86_400_000;
+        metrics.trackMetric('u', 'comment', { n: 3 });
+        metrics.trackCount('u', 'comment', 10);
+        assert.equal(await metrics.getCount('u', 'comment'), 13, 'py-analytics: track_metric also increments the counter');
+        metrics.trackMetric(['u', 'v'], 'comment', { n: 2, timestamp: NOW - 2 * day });
+        assert.deepEqual(await metrics.getCounts([['u', 'comment'], ['v', 'comment'], ['w', 'comment']]), [15, 2, 0]);
+        assert.deepEqual(await metrics.getCounts([['u', 'comment'], ['v', 'comment']], { since: NOW - 2 * day, until: NOW - day }), [2, 2], 'range: the days only');
+        assert.deepEqual(await metrics.getCounts([['u', 'comment'], ['v', 'comment']], { since: NOW - 2 * day }), [5, 2], 'until defaults to now');
+        await assert.rejects(metrics.getCounts([['u', 'comment']], { until: NOW }), { reason: 'invalid_range' });
+
+        // set_metric_by_day(update_counter=True): the total moves by the day's difference, even with increments
+        // of that day still buffered before the call and after it.
+        metrics.trackMetric('u', 'comment', { n: 4, timestamp: NOW - 2 * day }); // day = 6, total 19
+        metrics.setMetricByDay('u', 'comment', NOW - 2 * day, 10); // day = 10, total 19 + 4 = 23
+        metrics.trackMetric('u', 'comment', { n: 1, timestamp: NOW - 2 * day }); // day = 11, total 24
+        assert.equal((await metrics.getMetricByDay('u', 'comment', { since: NOW - 2 * day, limit: 1 })).values[0], 11);
+        assert.equal(await metrics.getCount('u', 'comment'), 24);
+        metrics.setMetricByDay('v', 'comment', NOW - 5 * day, 7); // a day never tracked: total + 7
+        metrics.setMetricByDay('v', 'comment', NOW - 2 * day, 0, { updateCounter: false });
+        assert.equal(await metrics.getCount('v', 'comment'), 9);
+        assert.equal(await metrics.getCount('v', 'comment', { since: NOW - 6 * day }), 7);
+        assert.throws(() => metrics.setMetricByDay('v', 'comment', NOW, 1, { updateCounter: 'yes' as unknown as boolean }), { name: 'ValidationError' });
+      });
+    });
+
     it('setMetricByDay replaces a day; syncAggregateMetric recomputes weeks and months', async () => {
       await withMetrics(target, {}, async (metrics) => {
         const day = 86_400_000;
@@ -293,6 +369,22 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
         assert.deepEqual(spring.series[0]!.values, [0, 4]);
         const days = await metrics.getMetricHistory('x', { granularity: 'day', since: Date.parse('2026-10-25T00:30:00Z'), until: Date.parse('2026-10-25T12:00:00Z') });
         assert.deepEqual(days.series[0]!.values, [3]);
+      });
+    });
+
+    it('DST: a 30-minute change (Australia/Lord_Howe) cuts the hour at the change; a one-instant range is one bucket', async () => {
+      await withMetrics(target, { timeZone: 'Australia/Lord_Howe' }, async (metrics) => {
+        metrics.metric('lh', 1, { timestamp: Date.parse('2026-04-04T14:40:00Z') }); // 01:40+11:00
+        metrics.metric('lh', 2, { timestamp: Date.parse('2026-04-04T15:10:00Z') }); // 01:40+10:30
+        const one = await metrics.getMetricHistory('lh', { granularity: 'hour', since: Date.parse('2026-04-04T14:40:00Z'), until: Date.parse('2026-04-04T14:40:00Z') });
+        assert.deepEqual(one.buckets.map((b) => b.label), ['2026-04-05T01:00+11:00']);
+        assert.deepEqual(one.series[0]!.values, [1]);
+        const both = await metrics.getMetricHistory('lh', { granularity: 'hour', since: Date.parse('2026-04-04T14:00:00Z'), until: Date.parse('2026-04-04T15:29:00Z') });
+        assert.deepEqual(both.buckets.map((b) => [b.label, b.start.toISOString()]), [
+          ['2026-04-05T01:00+11:00', '2026-04-04T14:00:00.000Z'],
+          ['2026-04-05T01:00+10:30', '2026-04-04T15:00:00.000Z'],
+        ]);
+        assert.deepEqual(both.series[0]!.values, [1, 2]);
       });
     });
 
@@ -419,6 +511,33 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
       });
     });
 
+    it('while the store fails, what waits stays within maxPendingBytes and maxBufferedWrites; overflow drops are counted exactly', async () => {
+      const faulty = new FaultyStore(target.createStore(), new Array<'fail'>(1000).fill('fail'));
+      const bound = 100_000;
+      const options: MetricsOptions = { store: faulty, granularities: ['day'], maxBufferedWrites: 50, maxPendingBytes: bound, retry: { initialDelayMs: 60_000, maxAttempts: 2 } };
+      await withMetrics(target, options, async (metrics) => {
+        const drops: { reason: string; writes: number }[] = [];
+        metrics.on('drop', (info) => drops.push(info));
+        metrics.on('error', () => undefined);
+        let peak = 0;
+        for (let i = 0; i < 3000; i++) {
+          metrics.metric(`s${i}`, 1); // one day bucket + one slug registration: 2 writes
+          metrics.trackMetric(`user${i}`, 'm'); // day, week, month and the total: 4 writes
+          const stats = metrics.stats();
+          peak = Math.max(peak, stats.pendingBytes);
+          assert.ok(stats.pendingBytes <= bound, `pending ${stats.pendingBytes} bytes after ${i + 1} calls`);
+          assert.ok(stats.bufferedWrites <= 2 * 50 + 6, `buffered ${stats.bufferedWrites} after ${i + 1} calls`);
+        }
+        await assert.rejects(metrics.flush());
+        const stats = metrics.stats();
+        assert.ok(peak > bound / 2, `the bound was reached (${peak})`);
+        assert.ok(stats.droppedWrites > 0);
+        assert.deepEqual(new Set(drops.map((d) => d.reason)), new Set(['overflow']));
+        assert.equal(drops.reduce((total, d) => total + d.writes, 0), stats.droppedWrites, 'every dropped write reported');
+        assert.equal(stats.droppedWrites + stats.pendingWrites + stats.bufferedWrites + stats.appliedWrites, 3000 * 6, 'nothing unaccounted');
+      });
+    });
+
     it('flush() makes every earlier write visible (readYourWrites off)', async () => {
       await withMetrics(target, { readYourWrites: false }, async (metrics) => {
         metrics.metric('late', 3);
@@ -450,7 +569,10 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
     it('clearAll() deletes exactly the keys under the prefix and pending writes', async () => {
       await withMetrics(target, {}, async (metrics, store) => {
         const foreign = `other${store.prefix}{x}:keep`;
+        // A store whose prefix extends this one's (prefix `app` and `app2`): its keys are not ours.
+        const longer = `${store.prefix}2{a}:m:y:all`;
         await store.write({ id: `foreign-${Math.random()}`, ops: [{ kind: 'set', key: foreign, value: 'v' }] });
+        await store.write({ id: `longer-${Math.random()}`, ops: [{ kind: 'hincr', key: longer, fields: ['2026'], values: [7] }] });
         metrics.metric('a', 1);
         metrics.gauge('g', 1);
         await metrics.flush();
@@ -461,7 +583,9 @@ export function counterStoreConformance(name: string, target: ConformanceTarget)
         assert.equal((await metrics.getMetric('a')).year, 0);
         assert.equal((await metrics.getMetric('pending')).year, 0, 'buffered writes discarded');
         assert.deepEqual(await store.readStrings([foreign]), ['v'], 'a key outside the prefix survives');
+        assert.deepEqual(await store.readHashes([{ key: longer, fields: ['2026'] }]), [[7]], "a longer prefix's keys survive");
         await store.write({ id: `foreign-del-${Math.random()}`, ops: [{ kind: 'del', key: foreign }] });
+        await store.deleteByPrefix(`${store.prefix}2{`);
         metrics.metric('a', 2);
         assert.equal((await metrics.getMetric('a')).year, 2, 'usable after clearAll');
       });

@@ -155,6 +155,34 @@ describe('Calendar', () => {
     }
   });
 
+  it('Australia/Lord_Howe: an hour cut by a 30-minute change starts and ends at the change, so buckets tile time', () => {
+    const lordHowe = new Calendar(new TimeZone('Australia/Lord_Howe'));
+    // Fall back 2026-04-05 02:00+11:00 (15:00Z) → 01:30+10:30.
+    const fallSecond = lordHowe.locate('hour', Date.parse('2026-04-04T15:10:00Z')); // 01:40+10:30
+    assert.equal(fallSecond.label, '2026-04-05T01:00+10:30');
+    assert.equal(new Date(fallSecond.start).toISOString(), '2026-04-04T15:00:00.000Z', 'not 14:30Z, which belongs to 01:00+11:00');
+    assert.equal(new Date(fallSecond.end).toISOString(), '2026-04-04T15:30:00.000Z');
+    const fallFirst = lordHowe.locate('hour', Date.parse('2026-04-04T14:40:00Z')); // 01:40+11:00
+    assert.equal(fallFirst.label, '2026-04-05T01:00+11:00');
+    assert.equal(new Date(fallFirst.end).toISOString(), '2026-04-04T15:00:00.000Z');
+    for (const instant of ['2026-04-04T14:40:00Z', '2026-04-04T15:10:00Z', '2026-10-03T15:40:00Z']) {
+      const t = Date.parse(instant);
+      assert.equal(lordHowe.range('hour', t, t, 100).length, 1, `a one-instant range at ${instant} is one bucket`);
+    }
+    // Spring forward 2026-10-04 02:00+10:30 (15:30Z) → 02:30+11:00.
+    const spring = lordHowe.locate('hour', Date.parse('2026-10-03T15:40:00Z')); // 02:40+11:00
+    assert.equal(spring.label, '2026-10-04T02:00+11:00');
+    assert.equal(new Date(spring.start).toISOString(), '2026-10-03T15:30:00.000Z');
+    for (const [since, until] of [['2026-04-04T12:00:00Z', '2026-04-04T18:00:00Z'], ['2026-10-03T12:00:00Z', '2026-10-03T18:00:00Z']] as const) {
+      const hours = lordHowe.range('hour', Date.parse(since), Date.parse(until), 100);
+      for (let i = 1; i < hours.length; i++) assert.equal(hours[i]!.start, hours[i - 1]!.end, `${hours[i]!.label} starts where ${hours[i - 1]!.label} ends`);
+      for (let t = Date.parse(since); t <= Date.parse(until); t += 60_000) {
+        const bucket = lordHowe.locate('hour', t);
+        assert.ok(bucket.start <= t && t < bucket.end, `${new Date(t).toISOString()} in ${bucket.label}`);
+      }
+    }
+  });
+
   describe('against an independent reference (Intl longOffset + Date week math)', () => {
     const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Adelaide', 'Pacific/Chatham', 'America/Sao_Paulo'];
     for (const zone of zones) {

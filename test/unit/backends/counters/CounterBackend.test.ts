@@ -65,7 +65,7 @@ describe('CounterBackend: the default rule', () => {
     const prefixed = new CounterBackend({ metrics, rules: [{ match: 'a', slug: 'ruled' }], defaultRule: { slug: 'other.{name}', category: 'others' } });
     prefixed.send([ev('a'), ev('b')]);
     assert.deepEqual(await metrics.metricSlugs(), ['a', 'other.b', 'ruled']);
-    assert.deepEqual(await metrics.metricSlugsByCategory(), { others: ['other.b'] });
+    assert.deepEqual(await metrics.metricSlugsByCategory(), { Uncategorized: ['a', 'ruled'], others: ['other.b'] });
     await metrics.close();
   });
 });
@@ -86,7 +86,7 @@ describe('CounterBackend: rules', () => {
     assert.deepEqual(await hourly(metrics, 'cart'), [0, 0, 2, 0]);
     assert.deepEqual(await hourly(metrics, 'cart.add'), [0, 0, 1, 0]);
     assert.deepEqual(await hourly(metrics, 'cart.debug'), [0, 0, 1, 0], 'excluded from the only rule that matched, so the default rule counts it');
-    assert.deepEqual(await metrics.metricSlugsByCategory(), { funnel: ['cart.add', 'order.paid'], shop: ['cart'] });
+    assert.deepEqual(await metrics.metricSlugsByCategory(), { Uncategorized: ['cart.debug', 'http.200', 'http.500'], funnel: ['cart.add', 'order.paid'], shop: ['cart'] });
     assert.deepEqual(await metrics.metricSlugs(), ['cart', 'cart.add', 'cart.debug', 'http.200', 'http.500', 'order.paid']);
     await metrics.close();
   });

@@ -151,7 +151,7 @@ function sumIn(workload: Workload, slug: string, range: { since: number; until: 
 export async function checkCounters(metrics: Metrics, workload: Workload, expected: Expected, uniqueTolerance: number): Promise<void> {
   const slugs = [...expected.counts.keys()].sort();
   assert.deepEqual(await metrics.metricSlugs(), slugs);
-  assert.deepEqual(await metrics.metricSlugsByCategory(), { shop: ['revenue'] });
+  assert.deepEqual(await metrics.metricSlugsByCategory(), { Uncategorized: slugs.filter((s) => s !== 'revenue'), shop: ['revenue'] });
   for (const [granularities, range] of [
     [GRANULARITIES, workload.narrow],
     [COARSE, workload.wide],
