@@ -62,8 +62,9 @@ export function estimateOpBytes(op: WriteOp): number {
  * exponential backoff on an unref'd timer until `maxAttempts`, then dropped
  * and reported. Sends never overlap. What is queued stays within
  * `maxPendingWrites` writes and `maxPendingBytes` estimated bytes: beyond
- * either, the oldest batches not in flight are dropped (`overflow`), the new
- * one last.
+ * either, the oldest batches not in flight are dropped (`overflow`); the
+ * newest is kept, so the bound is passed only by a single batch that is
+ * larger than it by itself (plus the one in flight).
  */
 export class BatchQueue {
   private readonly queue: PendingBatch[] = [];
@@ -105,9 +106,11 @@ export class BatchQueue {
     this.pendingBytes += bytes;
     const maxBytes = this.options.maxPendingBytes ?? Number.POSITIVE_INFINITY;
     while (this.pendingWrites > this.options.maxPendingWrites || this.pendingBytes > maxBytes) {
-      // The batch in flight (always at the head) stays: it may be applied already.
+      // The batch in flight (always at the head) stays: it may be applied already. So does the new one when it is
+      // the only one left: a single batch (bounded by maxBufferedWrites) larger than the bound must not be lost
+      // while the store works.
       const index = this.queue[0] === this.inFlight ? 1 : 0;
-      if (index >= this.queue.length) break;
+      if (index >= this.queue.length - 1) break;
       const [victim] = this.queue.splice(index, 1);
       this.pendingWrites -= victim!.writes;
       this.pendingBytes -= victim!.bytes;

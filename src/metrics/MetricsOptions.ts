@@ -41,8 +41,9 @@ export interface MetricsOptions {
   /**
    * Cap on the memory (estimated heap bytes) of the batches held for sending or retry — what grows while the store is
    * unreachable. Beyond it the oldest batches are dropped, counted in `stats().droppedWrites` and reported through
-   * `drop` with reason `overflow`; `stats().pendingBytes` shows the estimate. Default 64 MiB. (The in-process buffer
-   * before a flush is bounded by `maxBufferedWrites`.)
+   * `drop` with reason `overflow`; `stats().pendingBytes` shows the estimate. Default 64 MiB. The newest batch is
+   * always kept, so a single batch larger than this (possible with a large `maxBufferedWrites`) passes it rather
+   * than being lost while the store works. (The in-process buffer before a flush is bounded by `maxBufferedWrites`.)
    */
   maxPendingBytes?: number;
   /** A store write not done within this many ms counts as failed and is retried (same batch id). Default 10 000. */

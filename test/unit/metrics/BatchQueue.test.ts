@@ -75,10 +75,11 @@ describe('BatchQueue', () => {
     assert.equal(queue.length, 3);
     assert.ok(queue.pendingBytes <= 3 * one);
     assert.deepEqual(log.dropped, [['overflow', 2], ['overflow', 2]]);
-    queue.enqueue([op('k6'), op('k7'), op('k8'), op('k9')], 8); // bigger than the bound by itself
-    assert.equal(queue.length, 0);
-    assert.equal(queue.pendingBytes, 0);
-    assert.equal(queue.pendingWrites, 0);
+    queue.enqueue([op('k6'), op('k7'), op('k8'), op('k9')], 8); // bigger than the bound by itself: kept, the others go
+    assert.equal(queue.length, 1);
+    assert.equal(queue.pendingBytes, 4 * one);
+    assert.equal(queue.pendingWrites, 8);
+    assert.deepEqual(log.dropped, [['overflow', 2], ['overflow', 2], ['overflow', 2], ['overflow', 2], ['overflow', 2]]);
   });
 
   it('drops the oldest waiting batches beyond maxPendingWrites, counted', () => {
