@@ -36,6 +36,13 @@ export type WriteOp =
 export interface WriteBatch {
   readonly id: string;
   readonly ops: readonly WriteOp[];
+  /**
+   * Epoch ms after which the batch must not be applied any more (the caller
+   * has stopped waiting and may report it dropped). A store that can, checks
+   * it where the write is applied (Redis: in the script, against the server's
+   * clock), so a write held on a hung connection never lands late.
+   */
+  readonly deadline?: number;
 }
 
 /** What a store did with a batch. */
@@ -80,6 +87,10 @@ export interface CounterStore {
   deleteByPrefix(keyPrefix: string): Promise<number>;
   /** Deletes every key under `prefix`; never touches other keys. */
   clear(): Promise<number>;
-  /** Releases connections the store opened; idempotent. */
-  close(): Promise<void>;
+  /**
+   * Releases connections the store opened; idempotent. Resolves within
+   * `timeoutMs` when given (then disconnects hard); a store without a
+   * connection may ignore it.
+   */
+  close(timeoutMs?: number): Promise<void>;
 }
