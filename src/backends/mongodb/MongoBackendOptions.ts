@@ -1,6 +1,19 @@
-import type { WriteConcernSettings } from 'mongodb';
 import { ConfigurationError, type EventTrackError } from '../../errors.js';
 import type { MongoConnectionOptions } from './MongoConnectionOptions.js';
+
+/** A write concern (the driver's `WriteConcernSettings`). */
+export interface WriteConcernSettings {
+  /** Acknowledgement: a number of members or a tag such as `'majority'`. */
+  w?: number | string;
+  /** Wait for the journal. */
+  journal?: boolean;
+  /** Give up waiting for `w` after this many ms. */
+  wtimeoutMS?: number;
+  /** Legacy spellings the driver still accepts. */
+  j?: boolean;
+  fsync?: boolean | 1;
+  wtimeout?: number;
+}
 
 /** Options of {@link MongoBackend}: where to write (see {@link MongoConnectionOptions}) and how. */
 export interface MongoBackendOptions extends MongoConnectionOptions {
