@@ -1,6 +1,6 @@
 import { EventTrackError } from '../../errors.js';
 import { collectionOf, type MongoCollection, type MongoDriverClient } from './driver.js';
-import { type MongoConnectionOptions, resolveConnection } from './MongoConnectionOptions.js';
+import { type MongoConnectionOptions, type ResolvedConnection, resolveConnection } from './MongoConnectionOptions.js';
 
 /** How long `close()` of a MongoDB backend or store waits for the client it created to close, ms. */
 export const DEFAULT_MONGO_CLOSE_TIMEOUT_MS = 5000;
@@ -46,8 +46,9 @@ export class MongoConnection {
   private exiting = false;
   private closing: Promise<void> | undefined;
 
-  constructor(options: MongoConnectionOptions) {
-    const resolved = resolveConnection(options);
+  /** @param resolve - how options become a client (a seam for tests). */
+  constructor(options: MongoConnectionOptions, resolve: (options: MongoConnectionOptions) => ResolvedConnection = resolveConnection) {
+    const resolved = resolve(options);
     this.client = resolved.client;
     this.ownsClient = resolved.ownsClient;
     this.db = resolved.db;
