@@ -22,7 +22,7 @@ export interface MongoConnectionOptions {
    * A client created from `url` is closed after this many ms without an
    * operation, and reopened by the next one, so it never keeps a finished
    * process alive; it is closed at once when the process is about to exit
-   * (`beforeExit`, after the tracker's exit flush). Default 5000
+   * (`beforeExit`, after the tracker's exit flush). Default 3000
    * ({@link DEFAULT_MONGO_IDLE_CLOSE_MS}); `Infinity` keeps it open until
    * `close()`. Ignored with `client`.
    */
@@ -39,7 +39,7 @@ export const DEFAULT_MONGO_DB = 'eventtrack';
 export const DEFAULT_MONGO_COLLECTION = 'events';
 
 /** Default of {@link MongoConnectionOptions.idleCloseMs}. */
-export const DEFAULT_MONGO_IDLE_CLOSE_MS = 5000;
+export const DEFAULT_MONGO_IDLE_CLOSE_MS = 3000;
 
 /** A client plus whether we created it (and so must connect and close it). */
 export interface ResolvedConnection {
