@@ -206,7 +206,11 @@ export class RedisCounterStore<C extends RedisClientLike = RedisClientLike> impl
       try {
         const quit = this.redis.quit().then(() => ended);
         quit.catch(() => undefined);
-        if ((await Promise.race([quit, expired])) === 'expired') this.disconnectHard();
+        if ((await Promise.race([quit, expired])) === 'expired') {
+          this.disconnectHard();
+          // The destroyed socket closes on a later tick; let ioredis see it (status 'end') before we return.
+          await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 50))]);
+        }
       } catch {
         this.disconnectHard();
       } finally {
