@@ -48,7 +48,7 @@ export class MongoBackend<C extends MongoClientLike = MongoClientLike> implement
   private indexing: Promise<IndexReport> | undefined;
   private closed: Promise<void> | undefined;
 
-  constructor(options: MongoBackendOptions) {
+  constructor(options: MongoBackendOptions<C>) {
     this.options = resolveMongoBackendOptions(options);
     this.connection = new MongoConnection(options);
     this.client = this.connection.client as unknown as C;

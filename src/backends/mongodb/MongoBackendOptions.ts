@@ -1,4 +1,5 @@
 import { ConfigurationError, type EventTrackError } from '../../errors.js';
+import type { MongoClientLike } from './driver.js';
 import type { MongoConnectionOptions } from './MongoConnectionOptions.js';
 
 /** A write concern (the driver's `WriteConcernSettings`). */
@@ -16,7 +17,7 @@ export interface WriteConcernSettings {
 }
 
 /** Options of {@link MongoBackend}: where to write (see {@link MongoConnectionOptions}) and how. */
-export interface MongoBackendOptions extends MongoConnectionOptions {
+export interface MongoBackendOptions<C extends MongoClientLike = MongoClientLike> extends MongoConnectionOptions<C> {
   /**
    * Write concern of every insert. Default `{ w: 1 }` (acknowledged by the
    * primary). `w: 0` is refused: unacknowledged writes lose events silently.

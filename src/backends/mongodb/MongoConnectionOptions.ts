@@ -2,7 +2,7 @@ import { ConfigurationError } from '../../errors.js';
 import { loadMongodb, type MongoClientLike, type MongoDriverClient } from './driver.js';
 
 /** Where the events live; shared by {@link MongoBackend} and {@link MongoEventStore}. */
-export interface MongoConnectionOptions {
+export interface MongoConnectionOptions<C extends MongoClientLike = MongoClientLike> {
   /**
    * Connection string, e.g. `mongodb://127.0.0.1:27017/`. The backend then
    * creates its own `MongoClient` (the `mongodb` package, 6 or 7, an optional
@@ -17,7 +17,7 @@ export interface MongoConnectionOptions {
    * An existing `MongoClient` (mongodb 6 or 7), shared with the application:
    * used as is (never connected, reconnected or closed by eventtrack).
    */
-  client?: MongoClientLike;
+  client?: C;
   /**
    * A client created from `url` is closed after this many ms without an
    * operation, and reopened by the next one, so it never keeps a finished

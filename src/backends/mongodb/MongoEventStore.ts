@@ -9,7 +9,7 @@ import { foldRollup, mayBeUnsupported, ROLLUP_MODES, type RollupMode, type Rollu
 import { type EventDocument, fromDocument } from './toDocument.js';
 
 /** Options of {@link MongoEventStore}: where the events are (as for `MongoBackend`) and how to read them. */
-export interface MongoEventStoreOptions extends MongoConnectionOptions {
+export interface MongoEventStoreOptions<C extends MongoClientLike = MongoClientLike> extends MongoConnectionOptions<C> {
   /** Documents fetched per round trip while iterating. Default 500. */
   batchSize?: number;
   /** Where rollup buckets are computed; see {@link RollupMode}. Default `'auto'`. */
@@ -51,7 +51,7 @@ export class MongoEventStore<C extends MongoClientLike = MongoClientLike> {
   private readonly batchSize: number;
   private rollupMode: RollupMode;
 
-  constructor(options: MongoEventStoreOptions) {
+  constructor(options: MongoEventStoreOptions<C>) {
     const batchSize = options.batchSize ?? DEFAULT_MONGO_EVENT_STORE_OPTIONS.batchSize;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigurationError('batchSize', `expected a positive integer, got ${String(batchSize)}`);
     const rollupMode = options.rollupMode ?? DEFAULT_MONGO_EVENT_STORE_OPTIONS.rollupMode;

@@ -57,7 +57,7 @@ export class RedisCounterStore<C extends RedisClientLike = RedisClientLike> impl
   lastConnectionError: Error | undefined;
 
   /** @throws ConfigurationError naming the bad option. */
-  constructor(options: RedisCounterStoreOptions) {
+  constructor(options: RedisCounterStoreOptions<C>) {
     const kind = checkConnection(options);
     this.options = resolveRedisCounterStoreOptions(options);
     this.prefix = this.options.prefix;

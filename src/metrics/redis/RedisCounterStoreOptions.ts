@@ -12,7 +12,7 @@ export interface ClusterNodeAddress {
  * Options of {@link RedisCounterStore}. Give exactly one of `url`, `cluster`
  * or `client`.
  */
-export interface RedisCounterStoreOptions {
+export interface RedisCounterStoreOptions<C extends RedisClientLike = RedisClientLike> {
   /** `redis://[user:pass@]host:port[/db]` of a standalone server; the store opens and closes the connection. */
   url?: string;
   /** Seed nodes of a Redis Cluster; the store opens and closes the cluster client. */
@@ -21,7 +21,7 @@ export interface RedisCounterStoreOptions {
    * An ioredis `Redis` or `Cluster` client (ioredis 5 or 6), used as it is
    * and left open by `close()`. It must not use ioredis' `keyPrefix` (use `prefix`).
    */
-  client?: RedisClientLike;
+  client?: C;
   /** Prefix of every key; `clear()` deletes exactly the keys under it. Default `'et:'`. */
   prefix?: string;
   /** ioredis `RedisOptions` for a connection the store opens (with `url`, or per node with `cluster`). Default `{}` plus auto-pipelining. */

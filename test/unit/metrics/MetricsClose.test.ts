@@ -2,7 +2,7 @@
 // what is left of the deadline, and writes not applied are dropped, counted.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CounterStore, WriteBatch, WriteResult } from '../../../src/metrics/CounterStore.js';
+import type { WriteBatch, WriteResult } from '../../../src/metrics/CounterStore.js';
 import { DEFAULT_METRICS_CLOSE_TIMEOUT_MS, Metrics } from '../../../src/metrics/Metrics.js';
 import { MemoryCounterStore } from '../../../src/metrics/memory/MemoryCounterStore.js';
 
