@@ -91,7 +91,7 @@ export class RedisCounterStore<C extends RedisClientLike = RedisClientLike> impl
   }
 
   write(batch: WriteBatch): Promise<WriteResult> {
-    return this.track(this.writeNow(batch));
+    return this.track(this.writeNow(batch), batch.deadline);
   }
 
   private async writeNow(batch: WriteBatch): Promise<WriteResult> {
@@ -232,14 +232,26 @@ export class RedisCounterStore<C extends RedisClientLike = RedisClientLike> impl
     this.releaseKeepAlive(true);
   }
 
-  /** Holds the process open while `call` is outstanding on a connection the store opened (its sockets are unref'd). */
-  private track<T>(call: Promise<T>): Promise<T> {
+  /**
+   * Holds the process open while `call` is outstanding on a connection the
+   * store opened (its sockets are unref'd) — no longer than `until` (epoch
+   * ms), after which its caller has stopped waiting anyway.
+   */
+  private track<T>(call: Promise<T>, until?: number): Promise<T> {
     if (!this.ownsClient) return call;
     this.outstanding += 1;
     this.keepAlive ??= setInterval(() => undefined, 2 ** 31 - 1);
-    return call.finally(() => {
+    let held = true;
+    const release = (): void => {
+      if (!held) return;
+      held = false;
       this.outstanding -= 1;
       this.releaseKeepAlive(false);
+    };
+    const limit = until === undefined ? undefined : setTimeout(release, Math.max(0, until - Date.now())).unref();
+    return call.finally(() => {
+      clearTimeout(limit);
+      release();
     });
   }
 
