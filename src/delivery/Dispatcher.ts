@@ -133,7 +133,7 @@ export class Dispatcher {
     if (closeBackend && this.backend.close !== undefined) {
       const left = Math.max(1, timeoutMs - (Date.now() - started));
       try {
-        await withTimeout(() => this.backend.close!(), left, `backend "${this.name}" close`);
+        await withTimeout(() => this.backend.close!(left), left, `backend "${this.name}" close`);
       } catch (error) {
         this.hooks.error(new BackendError(this.name, 'close', messageOf(error), { cause: error }));
       }
