@@ -22,6 +22,12 @@ export interface Backend {
    */
   close?(timeoutMs?: number): Promise<void> | void;
   /**
+   * The ids among `events` that are stored after all. Asked before events
+   * are reported dropped after their last retry, so a write that landed
+   * late or whose reply was lost counts as delivered, not dropped.
+   */
+  storedIds?(events: readonly TrackedEvent[]): Promise<readonly string[]>;
+  /**
    * Which event names the backend wants, asked before an event is queued for
    * it (a `Router` answers from its routes), so unwanted events cost nothing.
    * Used only when the registration has no `include`/`exclude` of its own; a

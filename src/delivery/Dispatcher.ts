@@ -210,6 +210,11 @@ export class Dispatcher {
     this.hooks.error(new BackendError(this.name, 'send', message, { cause: error, eventCount: events.length, attempt: batch.attempt }));
     if (rejected.length > 0) this.drop(rejected, 'rejected', error);
     if (retry.length > 0 && batch.attempt > this.options.maxRetries) {
+      if (this.backend.storedIds !== undefined) {
+        batch.events = retry;
+        void this.dropUnlessStored(batch, error);
+        return;
+      }
       this.drop(retry, 'retries-exhausted', error);
       retry = [];
     }
@@ -226,6 +231,28 @@ export class Dispatcher {
       void this.send(batch);
     }, delay);
     batch.retryTimer.unref();
+  }
+
+  /**
+   * Before a batch is reported dropped, asks the backend which of its events
+   * are stored after all (a write that landed late, a reply that was lost):
+   * those count as delivered, so a drop report is never contradicted by the
+   * store. Without an answer within `sendTimeoutMs` all are dropped.
+   */
+  private async dropUnlessStored(batch: Batch, error: unknown): Promise<void> {
+    let stored = new Set<string>();
+    try {
+      stored = new Set(await withTimeout(() => this.backend.storedIds!(batch.events), this.options.sendTimeoutMs, `backend "${this.name}" read-back`));
+    } catch {
+      // unknown: reported dropped below
+    }
+    if (batch.abandoned) return; // shutdown reported them already
+    const found = batch.events.filter((event) => stored.has(event.id));
+    const lost = batch.events.filter((event) => !stored.has(event.id));
+    this.counters.sent += found.length;
+    this.settle(found.length);
+    if (lost.length > 0) this.drop(lost, 'retries-exhausted', error);
+    this.finish(batch, 0);
   }
 
   private finish(batch: Batch, delivered: number): void {

@@ -17,6 +17,10 @@ import { bulkFailures, isBulkWriteError, isOversizeError, sizeLimitOf } from './
  *   one is reported alone (a {@link PartialDeliveryError}, not retryable).
  * - Network errors and server restarts reject the whole `send`; the tracker's
  *   delivery layer retries the batch with backoff.
+ * - Before events are reported dropped after their last retry, their ids are
+ *   read back (`storedIds`): an insert that landed anyway (a lost reply, a
+ *   write held by a hung server that ran before the read-back) counts as
+ *   delivered.
  * - Indexes are created once, in the background on first `send` (or by
  *   awaiting `init()`); a server that refuses one never fails delivery.
  * - With `url`, the backend owns its client: connected on first use (again
@@ -145,6 +149,18 @@ export class MongoBackend<C extends MongoClientLike = MongoClientLike> implement
       }
     }
     return report;
+  }
+
+  /**
+   * The ids among `events` that are in the collection (`find` on `_id`):
+   * asked by the delivery layer before it reports events dropped, so an
+   * insert that landed after its attempt timed out counts as delivered.
+   */
+  async storedIds(events: readonly TrackedEvent[]): Promise<readonly string[]> {
+    if (events.length === 0) return [];
+    const ids = events.map((event) => event.id);
+    const docs = await this.connection.run(() => this.events.find({ _id: { $in: ids } }).project({ _id: 1 }).toArray());
+    return docs.map((doc) => String(doc._id));
   }
 
   /** Nothing is buffered here: every `send` has resolved once its batch was written. */
