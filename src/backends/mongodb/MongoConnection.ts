@@ -5,8 +5,20 @@ import { type MongoConnectionOptions, type ResolvedConnection, resolveConnection
 /** How long `close()` of a MongoDB backend or store waits for the client it created to close, ms. */
 export const DEFAULT_MONGO_CLOSE_TIMEOUT_MS = 5000;
 
-/** Clients eventtrack created: whoever holds one (a store sharing `backend.client`) may reconnect it. */
-const ours = new WeakSet<object>();
+/**
+ * Clients eventtrack created, with their owner and the operations running on
+ * them from every connection that shares them (a store sharing
+ * `backend.client`): such a sharer may reconnect the client, and the owner
+ * closes it only when none of them is using it.
+ */
+const ours = new WeakMap<object, Usage>();
+/** Who owns a client, how many operations run on it, whether it may be open. */
+interface Usage {
+  owner: MongoConnection | undefined;
+  outstanding: number;
+  opened: boolean;
+}
+
 /** Connections whose client is closed when the process is about to exit. */
 const live = new Set<MongoConnection>();
 let listening = false;
@@ -40,8 +52,8 @@ export class MongoConnection {
   readonly collection: string;
   private readonly idleCloseMs: number;
   private connecting: Promise<void> | undefined;
-  private idleClosing: Promise<void> = Promise.resolve();
-  private outstanding = 0;
+  /** Settles when the last idle close of the client is done. */
+  idleClosing: Promise<void> = Promise.resolve();
   private idleTimer: NodeJS.Timeout | undefined;
   private exiting = false;
   private closing: Promise<void> | undefined;
@@ -55,7 +67,7 @@ export class MongoConnection {
     this.collection = resolved.collection;
     this.idleCloseMs = resolved.idleCloseMs;
     if (this.ownsClient) {
-      ours.add(this.client);
+      ours.set(this.client, { owner: this, outstanding: 0, opened: false });
       live.add(this);
       if (!listening) {
         process.on('beforeExit', onBeforeExit);
@@ -68,6 +80,15 @@ export class MongoConnection {
   private get managed(): boolean {
     return this.ownsClient || ours.has(this.client);
   }
+
+  /** Operations running on the client, from this connection and those sharing its client. */
+  private get usage(): Usage {
+    let usage = ours.get(this.client) ?? this.ownUsage;
+    if (usage === undefined) usage = this.ownUsage = { owner: undefined, outstanding: 0, opened: false };
+    return usage;
+  }
+
+  private ownUsage: Usage | undefined;
 
   /** True once `close()` was called. */
   get closed(): boolean {
@@ -109,15 +130,16 @@ export class MongoConnection {
    */
   async hold(): Promise<() => void> {
     if (this.closing !== undefined) throw new EventTrackError('the MongoDB connection is closed', { code: 'ERR_EVENTTRACK_CLOSED' });
-    this.outstanding += 1;
+    const usage = this.usage;
+    usage.outstanding += 1;
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     let released = false;
     const release = (): void => {
       if (released) return;
       released = true;
-      this.outstanding -= 1;
-      if (this.outstanding === 0) this.idle();
+      usage.outstanding -= 1;
+      if (usage.outstanding === 0) usage.owner?.idle();
     };
     try {
       if (this.managed) await this.connect();
@@ -128,8 +150,18 @@ export class MongoConnection {
     return release;
   }
 
-  /** Connects once; a failed connect is forgotten, so the next operation tries again. */
+  /**
+   * The owner connects once (a failed connect is forgotten, so the next
+   * operation tries again); a connection sharing the owner's client asks the
+   * driver each time (cheap once connected), since the owner may have closed
+   * it while idle.
+   */
   private connect(): Promise<void> {
+    this.usage.opened = true;
+    if (!this.ownsClient) {
+      const owner = ours.get(this.client)?.owner;
+      return (owner?.idleClosing ?? Promise.resolve()).then(() => this.client.connect()).then(() => undefined);
+    }
     this.connecting ??= this.idleClosing
       .then(() => this.client.connect())
       .then(
@@ -142,7 +174,8 @@ export class MongoConnection {
     return this.connecting;
   }
 
-  private idle(): void {
+  /** Nothing runs on the client any more: arm the idle close (owner only). */
+  idle(): void {
     if (!this.ownsClient || this.closing !== undefined) return;
     if (this.exiting) this.closeIdle();
     else if (Number.isFinite(this.idleCloseMs)) {
@@ -154,13 +187,15 @@ export class MongoConnection {
   /** The process is about to exit: close the client now if idle, else once the operations in flight are done. */
   closeWhenIdle(): void {
     this.exiting = true;
-    if (this.outstanding === 0) this.closeIdle();
+    if (this.usage.outstanding === 0) this.closeIdle();
   }
 
   /** Closes a connected, idle client; the next operation reconnects it. */
   private closeIdle(): void {
     this.idleTimer = undefined;
-    if (this.outstanding > 0 || this.connecting === undefined || this.closing !== undefined) return;
+    const usage = this.usage;
+    if (usage.outstanding > 0 || !usage.opened || this.closing !== undefined) return;
+    usage.opened = false;
     this.exiting = false;
     this.connecting = undefined;
     this.idleClosing = this.client.close().catch(() => undefined);

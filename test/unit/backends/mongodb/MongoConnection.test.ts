@@ -123,4 +123,23 @@ describe('MongoConnection', () => {
     assert.deepEqual(log, ['connect', 'close', 'close!']);
     await assert.rejects(connection.run(async () => 1), { code: 'ERR_EVENTTRACK_CLOSED' });
   });
+
+  test('a store sharing the owned client keeps it open while it reads, and reopens it after an idle close', async () => {
+    const { client, log } = scriptedClient();
+    const owner = owned(client, 30);
+    const sharer = new MongoConnection({ client: client as unknown as MongoClientLike });
+    await owner.run(async () => 1);
+    let finish: () => void = () => undefined;
+    const reading = sharer.run(() => new Promise<void>((resolve) => (finish = resolve)));
+    await sleep(80);
+    assert.ok(!log.includes('close'), `not closed while the sharer reads: ${log.join(',')}`);
+    finish();
+    await reading;
+    await sleep(80);
+    assert.equal(log.filter((entry) => entry === 'close').length, 1, log.join(','));
+    assert.equal(await sharer.run(async () => 'again'), 'again');
+    assert.equal(log[log.length - 1], 'connect', 'the sharer reconnected the client');
+    await sharer.close(100);
+    await owner.close(100);
+  });
 });
