@@ -9,6 +9,7 @@
 // `npm run servers:install`, then run the integration tests, or start
 // ~/.cache/eventtrack/bin/ferretdb yourself). Writes to a fresh database
 // named eventtrack_example_<time> and drops it at the end.
+import { MongoClient } from 'mongodb';
 import { createTracker, MongoBackend, MongoEventStore } from 'eventtrack';
 
 const url = process.env['MONGODB_URL'];
@@ -51,7 +52,9 @@ const report = await tracker.shutdown(15_000); // flushes every queued event, th
 const mongo = tracker.stats().backends['mongo']!;
 process.stdout.write(`stored ${mongo.sent} events in ${db}.events (${mongo.dropped} dropped, ${report.pending} pending)\n\n`);
 
-const store = new MongoEventStore({ url, db, clientOptions: { serverSelectionTimeoutMS: 5_000 } });
+// The application's own client (mongodb 6 or 7) works as well as a url.
+const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
+const store = new MongoEventStore({ client, db });
 try {
   const rows = await store.rollup({ granularity: 'day', since: new Date(start), until: new Date(start + 7 * DAY) });
   const names = [...new Set(rows.map((r) => String(r.key)))].sort();
@@ -68,6 +71,7 @@ try {
   }
   process.stdout.write(`orders: ${await store.countEvents({ name: 'order.paid' })}\n`);
 } finally {
-  await store.client.db(db).dropDatabase().catch(() => undefined);
+  await client.db(db).dropDatabase().catch(() => undefined);
   await store.close();
+  await client.close();
 }

@@ -65,6 +65,10 @@ export { ROLLUP_MODES } from './backends/mongodb/rollup.js';
 export type { RollupQuery, RollupRow, RollupMode } from './backends/mongodb/rollup.js';
 export { ROLLUP_GRANULARITIES } from './backends/mongodb/timeBuckets.js';
 export type { RollupGranularity } from './backends/mongodb/timeBuckets.js';
+export type { MongoClientLike } from './backends/mongodb/driver.js';
+export type { WriteConcernSettings } from './backends/mongodb/MongoBackendOptions.js';
+export { DEFAULT_MONGO_IDLE_CLOSE_MS } from './backends/mongodb/MongoConnectionOptions.js';
+export { DEFAULT_MONGO_CLOSE_TIMEOUT_MS } from './backends/mongodb/MongoConnection.js';
 
 // ── metrics and counters (issue 3)
 export { Metrics } from './metrics/Metrics.js';
@@ -83,6 +87,9 @@ export type { MemoryCounterStoreOptions } from './metrics/memory/MemoryCounterSt
 export { RedisCounterStore } from './metrics/redis/RedisCounterStore.js';
 export { DEFAULT_REDIS_COUNTER_STORE_OPTIONS } from './metrics/redis/RedisCounterStoreOptions.js';
 export type { RedisCounterStoreOptions, ClusterNodeAddress } from './metrics/redis/RedisCounterStoreOptions.js';
+export { DEFAULT_REDIS_CLOSE_TIMEOUT_MS } from './metrics/redis/RedisCounterStoreOptions.js';
+export type { RedisClientLike } from './metrics/redis/driver.js';
+export { DEFAULT_METRICS_CLOSE_TIMEOUT_MS } from './metrics/Metrics.js';
 export { CounterStoreError } from './errors.js';
 export type {
   TimeInput,

@@ -15,8 +15,18 @@ export interface Backend {
   send(events: readonly TrackedEvent[]): Promise<void> | void;
   /** Pushes out anything the backend buffers itself (file streams, drivers). */
   flush?(): Promise<void> | void;
-  /** Releases what the backend opened. Called once, by `tracker.shutdown()` or `removeBackend`. */
-  close?(): Promise<void> | void;
+  /**
+   * Releases what the backend opened. Called once, by `tracker.shutdown()` or
+   * `removeBackend`, with what is left of their deadline: a backend that can
+   * should be done by then (disconnecting hard if need be).
+   */
+  close?(timeoutMs?: number): Promise<void> | void;
+  /**
+   * The ids among `events` that are stored after all. Asked before events
+   * are reported dropped after their last retry, so a write that landed
+   * late or whose reply was lost counts as delivered, not dropped.
+   */
+  storedIds?(events: readonly TrackedEvent[]): Promise<readonly string[]>;
   /**
    * Which event names the backend wants, asked before an event is queued for
    * it (a `Router` answers from its routes), so unwanted events cost nothing.

@@ -169,7 +169,7 @@ export class Dispatcher {
     if (closeBackend && this.backend.close !== undefined) {
       const left = Math.max(1, timeoutMs - (Date.now() - started));
       try {
-        await withTimeout(() => this.backend.close!(), left, `backend "${this.name}" close`);
+        await withTimeout(() => this.backend.close!(left), left, `backend "${this.name}" close`);
       } catch (error) {
         this.hooks.error(new BackendError(this.name, 'close', messageOf(error), { cause: error }));
       }
@@ -266,6 +266,14 @@ export class Dispatcher {
     this.hooks.error(new BackendError(this.name, 'send', message, { cause: error, eventCount: events.length, attempt: batch.attempt }));
     if (rejected.length > 0) this.drop(rejected, 'rejected', error, rejectedSeqs);
     if (retry.length > 0 && batch.attempt > this.options.maxRetries) {
+      if (this.backend.storedIds !== undefined) {
+        if (retry !== events) {
+          batch.events = Object.freeze(retry);
+          batch.seqs = typeof retrySeqs === 'number' ? undefined : (retrySeqs as number[]);
+        }
+        void this.dropUnlessStored(batch, error);
+        return;
+      }
       this.drop(retry, 'retries-exhausted', error, retrySeqs);
       retry = [];
     }
@@ -286,6 +294,36 @@ export class Dispatcher {
       void this.send(batch);
     }, delay);
     batch.retryTimer.unref();
+  }
+
+  /**
+   * Before a batch is reported dropped, asks the backend which of its events
+   * are stored after all (a write that landed late, a reply that was lost):
+   * those count as delivered, so a drop report is never contradicted by the
+   * store. Without an answer within `sendTimeoutMs` all are dropped.
+   */
+  private async dropUnlessStored(batch: Batch, error: unknown): Promise<void> {
+    let stored = new Set<string>();
+    try {
+      stored = new Set(await withTimeout(() => this.backend.storedIds!(batch.events), this.options.sendTimeoutMs, `backend "${this.name}" read-back`));
+    } catch {
+      // unknown: reported dropped below
+    }
+    if (batch.abandoned) return; // shutdown reported them already
+    const found: number[] = [];
+    const lost: TrackedEvent[] = [];
+    const lostSeqs: number[] = [];
+    batch.events.forEach((event, index) => {
+      if (stored.has(event.id)) found.push(seqAt(batch, index));
+      else {
+        lost.push(event);
+        lostSeqs.push(seqAt(batch, index));
+      }
+    });
+    this.counters.sent += found.length;
+    if (found.length > 0) this.account('delivered', found, found.length);
+    if (lost.length > 0) this.drop(lost, 'retries-exhausted', error, lostSeqs);
+    this.finish(batch);
   }
 
   private finish(batch: Batch): void {

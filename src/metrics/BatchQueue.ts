@@ -189,7 +189,7 @@ export class BatchQueue {
   }
 
   private writeWithTimeout(batch: PendingBatch): Promise<WriteResult> {
-    const write = this.store.write({ id: batch.id, ops: batch.ops });
+    const write = this.store.write({ id: batch.id, ops: batch.ops, deadline: Date.now() + this.options.timeoutMs });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new TimeoutError('counter store write', this.options.timeoutMs)), this.options.timeoutMs);

@@ -70,6 +70,13 @@ export type WriteOp =
 export interface WriteBatch {
   readonly id: string;
   readonly ops: readonly WriteOp[];
+  /**
+   * Epoch ms after which the batch must not be applied any more (the caller
+   * has stopped waiting and may report it dropped). A store that can, checks
+   * it where the write is applied (Redis: in the script, against the server's
+   * clock), so a write held on a hung connection never lands late.
+   */
+  readonly deadline?: number;
 }
 
 /** What a store did with a batch. */
@@ -114,6 +121,10 @@ export interface CounterStore {
   deleteByPrefix(keyPrefix: string): Promise<number>;
   /** Deletes every key under `prefix` (keys starting with `<prefix>{`); never touches other keys, not even those of a longer prefix (`app2` for `app`). */
   clear(): Promise<number>;
-  /** Releases connections the store opened; idempotent. */
-  close(): Promise<void>;
+  /**
+   * Releases connections the store opened; idempotent. Resolves within
+   * `timeoutMs` when given (then disconnects hard); a store without a
+   * connection may ignore it.
+   */
+  close(timeoutMs?: number): Promise<void>;
 }

@@ -14,6 +14,7 @@ import { Recorder } from './Recorder.js';
 import { Registries } from './Registries.js';
 import { StoreAccess } from './StoreAccess.js';
 import { TimeZone } from '../time/TimeZone.js';
+import { type ExitFlushable, unwatchExit, watchExit } from '../tracker/exitFlush.js';
 import type {
   AggregateHistory, CountOptions, EntityMetricPair, EntityMetricsOptions, EntityRangeOptions,
   EntitySeries, MetricHistory, MetricOptions, MetricValues, RangeOptions, RecordMetricsOptions, SetMetricByDayOptions, SlugValues, TimeInput,
@@ -29,6 +30,12 @@ export interface MetricsEvents {
   /** A flush batch was applied. */
   flush: (info: { writes: number; durationMs: number; duplicates: number }) => void;
 }
+
+/**
+ * How long `Metrics.close()` waits, ms, by default: for the last flush, then
+ * for the store to close; then the store disconnects hard.
+ */
+export const DEFAULT_METRICS_CLOSE_TIMEOUT_MS = 5000;
 
 /** Counters of {@link Metrics.stats}. Writes are coalesced: one write is one hash field, member or key. */
 export interface MetricsStats {
@@ -105,6 +112,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
   private backgroundFlushing = false;
   private collecting = false;
   private closing: Promise<void> | undefined;
+  private readonly exitHook: ExitFlushable;
   private readonly counters = { flushes: 0, failedFlushes: 0, appliedWrites: 0, duplicateParts: 0, rejectedOps: 0, droppedWrites: 0 };
 
   /** @throws ConfigurationError naming the bad option. */
@@ -179,6 +187,16 @@ export class Metrics extends EventEmitter<MetricsEvents> {
     );
     this.timer = setInterval(() => this.backgroundFlush(), this.options.flushIntervalMs);
     this.timer.unref();
+    // A process that ends on its own (no close) still gets its writes out: flushed when the loop runs dry.
+    this.exitHook = {
+      acceptedCount: () => {
+        const stats = this.stats();
+        return stats.appliedWrites + stats.droppedWrites + stats.expiredWrites + stats.bufferedWrites + stats.pendingWrites;
+      },
+      hasPending: () => this.recorder.hasPending || this.queue.length > 0,
+      flush: () => this.flush(),
+    };
+    watchExit(this.exitHook);
   }
 
   /** Granularities stored by `metric`, finest first. */
@@ -441,19 +459,39 @@ export class Metrics extends EventEmitter<MetricsEvents> {
     await this.queue.drain();
   }
 
-  /** Flushes, stops the timer and closes the store (a client passed to the store stays open). Idempotent. */
-  close(): Promise<void> {
+  /**
+   * Flushes, stops the timer and closes the store (a client passed to the
+   * store stays open), all within `timeoutMs` (default 5000,
+   * {@link DEFAULT_METRICS_CLOSE_TIMEOUT_MS}): the flush gets what it needs of
+   * it, the store's close the rest, then disconnects hard — a hung server
+   * cannot stall a SIGTERM handler. Writes not applied by then are dropped
+   * (`drop`, reason `closed`); a batch already sent to a hung server is
+   * reported once its write deadline (`flushTimeoutMs`) has passed, since
+   * until then the server could still apply it. Idempotent (later calls
+   * return the first call's promise).
+   */
+  close(timeoutMs: number = DEFAULT_METRICS_CLOSE_TIMEOUT_MS): Promise<void> {
+    if (this.closing === undefined && (typeof timeoutMs !== 'number' || !(timeoutMs >= 0))) {
+      throw new ConfigurationError('timeoutMs', `expected a number of ms ≥ 0, got ${String(timeoutMs)}`);
+    }
     this.closing ??= (async () => {
+      const deadline = Date.now() + timeoutMs;
       this.recorder.closed = true;
+      unwatchExit(this.exitHook);
       if (this.timer !== undefined) clearInterval(this.timer);
       this.timer = undefined;
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await this.flush();
+        const flushed = this.flush();
+        flushed.catch(() => undefined);
+        await Promise.race([flushed, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
       } catch {
         // reported through `error`; what is left is dropped below and reported through `drop`
+      } finally {
+        clearTimeout(timer);
       }
       this.queue.close();
-      await this.store.close();
+      await this.store.close(Math.max(0, deadline - Date.now()));
     })();
     return this.closing;
   }

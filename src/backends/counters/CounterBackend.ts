@@ -104,9 +104,9 @@ export class CounterBackend implements Backend {
     return this.metrics.flush();
   }
 
-  /** Flushes; then closes the Metrics if the backend created it. Idempotent. */
-  close(): Promise<void> {
-    this.closing ??= this.options.ownsMetrics ? this.metrics.close() : this.metrics.flush();
+  /** Flushes; then closes the Metrics if the backend created it (within `timeoutMs`, see `Metrics.close`). Idempotent. */
+  close(timeoutMs?: number): Promise<void> {
+    this.closing ??= this.options.ownsMetrics ? this.metrics.close(timeoutMs) : this.metrics.flush();
     return this.closing;
   }
 

@@ -1,7 +1,6 @@
-import type { Filter } from 'mongodb';
+import type { MongoDocument } from './driver.js';
 import { QueryError } from '../../errors.js';
 import { storedPath } from './fieldNames.js';
-import type { EventDocument } from './toDocument.js';
 
 /** A value `where` can match by equality. Objects and arrays are refused (they could carry query operators). */
 export type WhereValue = string | number | boolean | null;
@@ -63,7 +62,7 @@ function checkName(field: string, value: unknown): string {
 }
 
 /** The MongoDB filter for `query`, validated. */
-export function toFilter(query: EventQuery): Filter<EventDocument> {
+export function toFilter(query: EventQuery): MongoDocument {
   const filter: Record<string, unknown> = {};
   const names: string[] = [];
   if (query.name !== undefined) names.push(checkName('name', query.name));
@@ -97,5 +96,5 @@ export function toFilter(query: EventQuery): Filter<EventDocument> {
       else filter[path] = value;
     }
   }
-  return filter as Filter<EventDocument>;
+  return filter as MongoDocument;
 }

@@ -1,12 +1,12 @@
-import { BSON, type Collection, MongoBulkWriteError, type MongoClient } from 'mongodb';
 import type { Backend } from '../Backend.js';
 import { EventTrackError, type EventFailure, PartialDeliveryError } from '../../errors.js';
 import type { TrackedEvent } from '../../event/TrackedEvent.js';
-import { ensureIndexes, eventIndexes, type IndexReport } from './indexes.js';
+import { ensureIndexes, eventIndexes, type IndexReport, isConnectionError } from './indexes.js';
 import { type MongoBackendOptions, type ResolvedMongoBackendOptions, resolveMongoBackendOptions } from './MongoBackendOptions.js';
-import { resolveConnection } from './MongoConnectionOptions.js';
+import { loadMongodb, type MongoClientLike, type MongoCollection } from './driver.js';
+import { DEFAULT_MONGO_CLOSE_TIMEOUT_MS, MongoConnection } from './MongoConnection.js';
 import { type EventDocument, toDocuments } from './toDocument.js';
-import { bulkFailures, isOversizeError, sizeLimitOf } from './writeErrors.js';
+import { bulkFailures, isBulkWriteError, isOversizeError, sizeLimitOf } from './writeErrors.js';
 
 /**
  * The MongoDB event store backend: one unordered `insertMany` per batch, the
@@ -17,16 +17,25 @@ import { bulkFailures, isOversizeError, sizeLimitOf } from './writeErrors.js';
  *   one is reported alone (a {@link PartialDeliveryError}, not retryable).
  * - Network errors and server restarts reject the whole `send`; the tracker's
  *   delivery layer retries the batch with backoff.
+ * - Before events are reported dropped after their last retry, their ids are
+ *   read back (`storedIds`): an insert that landed anyway (a lost reply, a
+ *   write held by a hung server that ran before the read-back) counts as
+ *   delivered.
  * - Indexes are created once, in the background on first `send` (or by
  *   awaiting `init()`); a server that refuses one never fails delivery.
+ * - With `url`, the backend owns its client: connected on first use (again
+ *   after a failed connect, so a database that starts after the application
+ *   still gets every event), closed while idle and before the process exits
+ *   (see `idleCloseMs`), and by `close(timeoutMs)`. A `client` of the
+ *   application (mongodb 6 or 7) is used as it is.
  *
  * ```ts
  * const tracker = createTracker({ backends: { mongo: new MongoBackend({ url: 'mongodb://127.0.0.1:27017/' }) } });
  * ```
  */
-export class MongoBackend implements Backend {
+export class MongoBackend<C extends MongoClientLike = MongoClientLike> implements Backend {
   /** The client in use (created from `url`, or the one given). */
-  readonly client: MongoClient;
+  readonly client: C;
   /**
    * Two batches in flight: the driver encodes the next batch while the server
    * stores the last (about 1.5× the events/s of one at a time, measured on
@@ -37,20 +46,19 @@ export class MongoBackend implements Backend {
   /** Database and collection the events go to. */
   readonly db: string;
   readonly collection: string;
-  private readonly ownsClient: boolean;
+  private readonly connection: MongoConnection;
   private readonly options: ResolvedMongoBackendOptions;
-  private readonly events: Collection<EventDocument>;
+  private readonly events: MongoCollection<EventDocument>;
   private indexing: Promise<IndexReport> | undefined;
   private closed: Promise<void> | undefined;
 
-  constructor(options: MongoBackendOptions) {
-    const connection = resolveConnection(options);
+  constructor(options: MongoBackendOptions<C>) {
     this.options = resolveMongoBackendOptions(options);
-    this.client = connection.client;
-    this.ownsClient = connection.ownsClient;
-    this.db = connection.db;
-    this.collection = connection.collection;
-    this.events = this.client.db(this.db).collection<EventDocument>(this.collection, { writeConcern: this.options.writeConcern });
+    this.connection = new MongoConnection(options);
+    this.client = this.connection.client as unknown as C;
+    this.db = this.connection.db;
+    this.collection = this.connection.collection;
+    this.events = this.connection.collectionOf<EventDocument>({ writeConcern: this.options.writeConcern });
   }
 
   /**
@@ -70,7 +78,7 @@ export class MongoBackend implements Backend {
     if (this.options.indexes && this.indexing === undefined) void this.init();
     // An event that cannot be stored (a cycle, a BigInt…) fails alone, before the insert.
     const { docs, batchIndex, failures: unstorable } = toDocuments(events);
-    const failures = docs.length === 0 ? unstorable : [...unstorable, ...(await this.insert(docs, batchIndex))];
+    const failures = docs.length === 0 ? unstorable : [...unstorable, ...(await this.connection.run(() => this.insert(docs, batchIndex)))];
     if (failures.length > 0) {
       throw new PartialDeliveryError(failures, `${failures.length} of ${events.length} event(s) rejected by MongoDB: ${String((failures[0]!.error as Error).message)}`);
     }
@@ -82,7 +90,8 @@ export class MongoBackend implements Backend {
       await this.events.insertMany(docs, { ordered: false });
       return [];
     } catch (error) {
-      if (error instanceof MongoBulkWriteError) {
+      // By shape, not `instanceof`: the application's client may come from another copy or major of the driver.
+      if (isBulkWriteError(error)) {
         const failures = bulkFailures(error, docs, batchIndex);
         if (failures !== undefined) return failures;
       }
@@ -98,7 +107,7 @@ export class MongoBackend implements Backend {
     const keepIndex: number[] = [];
     const failures: EventFailure[] = [];
     docs.forEach((doc, i) => {
-      const size = BSON.calculateObjectSize(doc);
+      const size = loadMongodb('client').BSON.calculateObjectSize(doc);
       if (size < limit) {
         // The driver refuses `size >= limit`; keeping a document of exactly
         // `limit` bytes would fail the whole batch on every retry.
@@ -122,10 +131,11 @@ export class MongoBackend implements Backend {
     const { retentionSeconds, contextIndexes, onIndexError } = this.options;
     let report: IndexReport;
     try {
-      report = await ensureIndexes(this.events, eventIndexes({ retentionSeconds, contextIndexes }));
+      report = await this.connection.run(() => ensureIndexes(this.events, eventIndexes({ retentionSeconds, contextIndexes })));
     } catch (error) {
       const failure = new EventTrackError(`MongoDB index creation failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-      report = { unreachable: false, created: [], failed: [{ index: '*', error: failure }] };
+      // A failed connect decides nothing about the indexes: tried again on the next send.
+      report = { unreachable: isConnectionError(error), created: [], failed: [{ index: '*', error: failure }] };
     }
     if (report.unreachable) {
       // Try again on the next send, once the server is back.
@@ -142,18 +152,34 @@ export class MongoBackend implements Backend {
     return report;
   }
 
+  /**
+   * The ids among `events` that are in the collection (`find` on `_id`):
+   * asked by the delivery layer before it reports events dropped, so an
+   * insert that landed after its attempt timed out counts as delivered.
+   */
+  async storedIds(events: readonly TrackedEvent[]): Promise<readonly string[]> {
+    if (events.length === 0) return [];
+    const ids = events.map((event) => event.id);
+    const docs = await this.connection.run(() => this.events.find({ _id: { $in: ids } }).project({ _id: 1 }).toArray());
+    return docs.map((doc) => String(doc._id));
+  }
+
   /** Nothing is buffered here: every `send` has resolved once its batch was written. */
   flush(): void {}
 
   /**
-   * Closes the client if the backend created it (index creation still running
-   * is then abandoned); a client passed in stays open. Idempotent.
+   * Closes the client if the backend created it, within `timeoutMs` (default
+   * 5000, {@link DEFAULT_MONGO_CLOSE_TIMEOUT_MS}; then it is forced), index
+   * creation still running is abandoned; a client passed in stays open.
+   * Idempotent (later calls return the first call's promise).
    */
-  close(): Promise<void> {
+  close(timeoutMs: number = DEFAULT_MONGO_CLOSE_TIMEOUT_MS): Promise<void> {
     this.closed ??= (async () => {
-      if (!this.ownsClient) return;
-      await this.client.close();
-      await this.indexing;
+      const started = Date.now();
+      await this.connection.close(timeoutMs);
+      if (this.indexing !== undefined && this.connection.ownsClient) {
+        await Promise.race([this.indexing, new Promise((resolve) => setTimeout(resolve, Math.max(0, timeoutMs - (Date.now() - started))).unref())]);
+      }
     })();
     return this.closed;
   }

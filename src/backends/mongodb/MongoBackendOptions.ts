@@ -1,9 +1,23 @@
-import type { WriteConcernSettings } from 'mongodb';
 import { ConfigurationError, type EventTrackError } from '../../errors.js';
+import type { MongoClientLike } from './driver.js';
 import type { MongoConnectionOptions } from './MongoConnectionOptions.js';
 
+/** A write concern (the driver's `WriteConcernSettings`). */
+export interface WriteConcernSettings {
+  /** Acknowledgement: a number of members or a tag such as `'majority'`. */
+  w?: number | string;
+  /** Wait for the journal. */
+  journal?: boolean;
+  /** Give up waiting for `w` after this many ms. */
+  wtimeoutMS?: number;
+  /** Legacy spellings the driver still accepts. */
+  j?: boolean;
+  fsync?: boolean | 1;
+  wtimeout?: number;
+}
+
 /** Options of {@link MongoBackend}: where to write (see {@link MongoConnectionOptions}) and how. */
-export interface MongoBackendOptions extends MongoConnectionOptions {
+export interface MongoBackendOptions<C extends MongoClientLike = MongoClientLike> extends MongoConnectionOptions<C> {
   /**
    * Write concern of every insert. Default `{ w: 1 }` (acknowledged by the
    * primary). `w: 0` is refused: unacknowledged writes lose events silently.

@@ -1,14 +1,15 @@
-import type { Collection, Document, MongoClient } from 'mongodb';
 import { ConfigurationError, QueryError } from '../../errors.js';
 import type { TrackedEvent } from '../../event/TrackedEvent.js';
 import { afterFilter, type EventSort, eventCursor } from './cursorToken.js';
 import { type EventQuery, toFilter } from './EventQuery.js';
-import { type MongoConnectionOptions, resolveConnection } from './MongoConnectionOptions.js';
+import type { MongoClientLike, MongoCollection, MongoDocument } from './driver.js';
+import { DEFAULT_MONGO_CLOSE_TIMEOUT_MS, MongoConnection } from './MongoConnection.js';
+import type { MongoConnectionOptions } from './MongoConnectionOptions.js';
 import { foldRollup, mayBeUnsupported, ROLLUP_MODES, type RollupMode, type RollupQuery, type RollupRow, rollupGroupStage } from './rollup.js';
 import { type EventDocument, fromDocument } from './toDocument.js';
 
 /** Options of {@link MongoEventStore}: where the events are (as for `MongoBackend`) and how to read them. */
-export interface MongoEventStoreOptions extends MongoConnectionOptions {
+export interface MongoEventStoreOptions<C extends MongoClientLike = MongoClientLike> extends MongoConnectionOptions<C> {
   /** Documents fetched per round trip while iterating. Default 500. */
   batchSize?: number;
   /** Where rollup buckets are computed; see {@link RollupMode}. Default `'auto'`. */
@@ -42,23 +43,22 @@ export interface EventPage {
  * Rollups run on FerretDB 1.x too, which lacks `$dateTrunc`, `$dateToString`
  * and the date part operators: see {@link RollupMode} for how.
  */
-export class MongoEventStore {
-  readonly client: MongoClient;
-  private readonly ownsClient: boolean;
-  private readonly events: Collection<EventDocument>;
+export class MongoEventStore<C extends MongoClientLike = MongoClientLike> {
+  /** The client in use (created from `url`, or the one given). */
+  readonly client: C;
+  private readonly connection: MongoConnection;
+  private readonly events: MongoCollection<EventDocument>;
   private readonly batchSize: number;
   private rollupMode: RollupMode;
-  private closed = false;
 
-  constructor(options: MongoEventStoreOptions) {
-    const connection = resolveConnection(options);
+  constructor(options: MongoEventStoreOptions<C>) {
     const batchSize = options.batchSize ?? DEFAULT_MONGO_EVENT_STORE_OPTIONS.batchSize;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigurationError('batchSize', `expected a positive integer, got ${String(batchSize)}`);
     const rollupMode = options.rollupMode ?? DEFAULT_MONGO_EVENT_STORE_OPTIONS.rollupMode;
     if (!ROLLUP_MODES.includes(rollupMode)) throw new ConfigurationError('rollupMode', `expected one of ${ROLLUP_MODES.join(', ')}, got ${JSON.stringify(rollupMode)}`);
-    this.client = connection.client;
-    this.ownsClient = connection.ownsClient;
-    this.events = this.client.db(connection.db).collection<EventDocument>(connection.collection);
+    this.connection = new MongoConnection(options);
+    this.client = this.connection.client as unknown as C;
+    this.events = this.connection.collectionOf<EventDocument>();
     this.batchSize = batchSize;
     this.rollupMode = rollupMode;
   }
@@ -70,12 +70,17 @@ export class MongoEventStore {
   async *findEvents(query: FindEventsQuery = {}): AsyncGenerator<TrackedEvent, void, undefined> {
     const { filter, sort, limit } = this.findArgs(query);
     if (limit === 0) return;
-    const cursor = this.events.find(filter).sort({ timestamp: sort, _id: sort }).batchSize(Math.min(this.batchSize, limit ?? Infinity));
-    if (limit !== undefined) cursor.limit(limit);
+    const release = await this.connection.hold();
     try {
-      for await (const doc of cursor) yield fromDocument(doc);
+      const cursor = this.events.find(filter).sort({ timestamp: sort, _id: sort }).batchSize(Math.min(this.batchSize, limit ?? Infinity));
+      if (limit !== undefined) cursor.limit(limit);
+      try {
+        for await (const doc of cursor) yield fromDocument(doc);
+      } finally {
+        await cursor.close();
+      }
     } finally {
-      await cursor.close();
+      release();
     }
   }
 
@@ -92,7 +97,7 @@ export class MongoEventStore {
 
   /** How many events match (`limit`, `sort` and `after` do not apply). */
   async countEvents(query: EventQuery = {}): Promise<number> {
-    return this.events.countDocuments(toFilter(query));
+    return this.connection.run(() => this.events.countDocuments(toFilter(query)));
   }
 
   /**
@@ -108,27 +113,29 @@ export class MongoEventStore {
     const match = { $match: toFilter(query) };
     if (this.rollupMode !== 'portable') {
       try {
-        const rows = await this.events.aggregate([match, rollupGroupStage(query, true)]).toArray();
+        const rows = await this.connection.run(() => this.events.aggregate([match, rollupGroupStage(query, true)]).toArray());
         return foldRollup(rows, query);
       } catch (error) {
         if (this.rollupMode === 'server' || !mayBeUnsupported(error)) throw error;
-        const rows = await this.events.aggregate([match, rollupGroupStage(query, false)]).toArray();
+        const rows = await this.connection.run(() => this.events.aggregate([match, rollupGroupStage(query, false)]).toArray());
         this.rollupMode = 'portable';
         return foldRollup(rows, query);
       }
     }
-    const rows: Document[] = await this.events.aggregate([match, rollupGroupStage(query, false)]).toArray();
+    const rows: MongoDocument[] = await this.connection.run(() => this.events.aggregate([match, rollupGroupStage(query, false)]).toArray());
     return foldRollup(rows, query);
   }
 
-  /** Closes the client if the store created it; a client passed in stays open. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.ownsClient) await this.client.close();
+  /**
+   * Closes the client if the store created it, within `timeoutMs` (default
+   * 5000, {@link DEFAULT_MONGO_CLOSE_TIMEOUT_MS}; then it is forced); a client
+   * passed in stays open. Idempotent.
+   */
+  close(timeoutMs: number = DEFAULT_MONGO_CLOSE_TIMEOUT_MS): Promise<void> {
+    return this.connection.close(timeoutMs);
   }
 
-  private findArgs(query: FindEventsQuery): { filter: Document; sort: 1 | -1; limit: number | undefined } {
+  private findArgs(query: FindEventsQuery): { filter: MongoDocument; sort: 1 | -1; limit: number | undefined } {
     const { limit, sort = 'asc', after } = query;
     if (sort !== 'asc' && sort !== 'desc') throw new QueryError('sort', `expected 'asc' or 'desc', got ${JSON.stringify(sort)}`);
     checkLimit(limit);

@@ -1,7 +1,6 @@
-import type { Filter } from 'mongodb';
+import type { MongoDocument } from './driver.js';
 import { QueryError } from '../../errors.js';
 import type { TrackedEvent } from '../../event/TrackedEvent.js';
-import type { EventDocument } from './toDocument.js';
 
 /** Sort order of events: by `timestamp`, then by id (UUID v7) to break ties. */
 export type EventSort = 'asc' | 'desc';
@@ -32,8 +31,8 @@ export function decodeCursor(token: string): { timestamp: Date; id: string } {
 }
 
 /** The filter of events strictly after the cursor in the given order. */
-export function afterFilter(token: string, sort: EventSort): Filter<EventDocument> {
+export function afterFilter(token: string, sort: EventSort): MongoDocument {
   const { timestamp, id } = decodeCursor(token);
   const op = sort === 'asc' ? '$gt' : '$lt';
-  return { $or: [{ timestamp: { [op]: timestamp } }, { timestamp, _id: { [op]: id } }] } as Filter<EventDocument>;
+  return { $or: [{ timestamp: { [op]: timestamp } }, { timestamp, _id: { [op]: id } }] } as MongoDocument;
 }

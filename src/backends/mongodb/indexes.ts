@@ -1,12 +1,12 @@
-import type { Collection, CreateIndexesOptions, IndexSpecification } from 'mongodb';
 import { EventTrackError } from '../../errors.js';
 import { storedPath } from './fieldNames.js';
+import type { MongoCollection } from './driver.js';
 import type { EventDocument } from './toDocument.js';
 
 /** One index the backend wants on its collection. */
 export interface EventIndex {
   key: Record<string, 1 | -1>;
-  options: CreateIndexesOptions;
+  options: { expireAfterSeconds?: number };
 }
 
 /** What {@link MongoBackend.init} did to the indexes. */
@@ -47,11 +47,11 @@ export function eventIndexes(options: { retentionSeconds: number | undefined; co
  * stop the others. A refused TTL index falls back to the same index without
  * TTL (retention is then not enforced, and the report says so).
  */
-export async function ensureIndexes(collection: Collection<EventDocument>, indexes: readonly EventIndex[]): Promise<IndexReport> {
+export async function ensureIndexes(collection: MongoCollection<EventDocument>, indexes: readonly EventIndex[]): Promise<IndexReport> {
   const report: IndexReport = { unreachable: false, created: [], failed: [] };
   for (const index of indexes) {
     try {
-      report.created.push(await collection.createIndex(index.key as IndexSpecification, index.options));
+      report.created.push(await collection.createIndex(index.key, index.options));
     } catch (error) {
       if (isConnectionError(error)) {
         report.unreachable = true;
@@ -68,7 +68,7 @@ export async function ensureIndexes(collection: Collection<EventDocument>, index
       if (index.options.expireAfterSeconds !== undefined) {
         const plain: EventIndex = { key: index.key, options: {} };
         try {
-          report.created.push(await collection.createIndex(plain.key as IndexSpecification, plain.options));
+          report.created.push(await collection.createIndex(plain.key, plain.options));
         } catch {
           // Already reported under the TTL variant.
         }
@@ -79,7 +79,7 @@ export async function ensureIndexes(collection: Collection<EventDocument>, index
 }
 
 /** Errors that say nothing about the index: the server could not be reached or the client was closed. */
-function isConnectionError(error: unknown): boolean {
+export function isConnectionError(error: unknown): boolean {
   const name = (error as Error | undefined)?.name ?? '';
   return /^Mongo(Network|NetworkTimeout|ServerSelection|TopologyClosed|NotConnected)Error$/.test(name);
 }

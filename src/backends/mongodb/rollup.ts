@@ -1,4 +1,4 @@
-import type { Document } from 'mongodb';
+import type { MongoDocument } from './driver.js';
 import type { JsonValue } from '../../event/TrackedEvent.js';
 import { checkPath, type EventQuery } from './EventQuery.js';
 import { storedPath } from './fieldNames.js';
@@ -46,7 +46,7 @@ export type RollupMode = 'auto' | 'server' | 'portable';
 export const ROLLUP_MODES: readonly RollupMode[] = Object.freeze(['auto', 'server', 'portable']);
 
 /** The `$group` stage of a rollup, keyed by group value and time (exact, or truncated by the server). */
-export function rollupGroupStage(query: RollupQuery, server: boolean): Document {
+export function rollupGroupStage(query: RollupQuery, server: boolean): MongoDocument {
   const groupBy = storedPath(checkPath('groupBy', query.groupBy ?? 'name', true));
   const timeZone = query.timeZone ?? 'UTC';
   const time = server
@@ -56,7 +56,7 @@ export function rollupGroupStage(query: RollupQuery, server: boolean): Document 
 }
 
 /** Folds `{ _id: { k, t }, n }` rows into calendar buckets, sorted by bucket then key. */
-export function foldRollup(rows: readonly Document[], query: RollupQuery): RollupRow[] {
+export function foldRollup(rows: readonly MongoDocument[], query: RollupQuery): RollupRow[] {
   const calendar = new BucketCalendar(query.granularity, query.timeZone ?? 'UTC');
   const totals = new Map<string, RollupRow>();
   for (const row of rows) {

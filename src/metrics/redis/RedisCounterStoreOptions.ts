@@ -1,7 +1,7 @@
 import { checkInteger } from '../../config/checkInteger.js';
-import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { ConfigurationError } from '../../errors.js';
 import { checkPrefix, DEFAULT_KEY_PREFIX } from '../keys.js';
+import type { RedisClientLike } from './driver.js';
 
 /** A Redis Cluster seed node. */
 export interface ClusterNodeAddress {
@@ -13,19 +13,22 @@ export interface ClusterNodeAddress {
  * Options of {@link RedisCounterStore}. Give exactly one of `url`, `cluster`
  * or `client`.
  */
-export interface RedisCounterStoreOptions {
+export interface RedisCounterStoreOptions<C extends RedisClientLike = RedisClientLike> {
   /** `redis://[user:pass@]host:port[/db]` of a standalone server; the store opens and closes the connection. */
   url?: string;
   /** Seed nodes of a Redis Cluster; the store opens and closes the cluster client. */
   cluster?: readonly ClusterNodeAddress[];
-  /** An ioredis `Redis` or `Cluster` client; it is left open by `close()`. It must not use ioredis' `keyPrefix` (use `prefix`). */
-  client?: Redis | Cluster;
+  /**
+   * An ioredis `Redis` or `Cluster` client (ioredis 5 or 6), used as it is
+   * and left open by `close()`. It must not use ioredis' `keyPrefix` (use `prefix`).
+   */
+  client?: C;
   /** Prefix of every key; `clear()` deletes exactly the keys under it. Default `'et:'`. */
   prefix?: string;
-  /** ioredis options for a connection the store opens (with `url`, or per node with `cluster`). Default `{}` plus auto-pipelining. */
-  redisOptions?: RedisOptions;
-  /** ioredis Cluster options (with `cluster`). Default `{}` plus auto-pipelining. */
-  clusterOptions?: ClusterOptions;
+  /** ioredis `RedisOptions` for a connection the store opens (with `url`, or per node with `cluster`). Default `{}` plus auto-pipelining. */
+  redisOptions?: object;
+  /** ioredis `ClusterOptions` (with `cluster`). Default `{}` plus auto-pipelining. */
+  clusterOptions?: object;
   /**
    * How long the marker of an applied batch part lives, ms (rounded up to
    * whole seconds; the same unit as `MemoryCounterStore`'s). A retry of
@@ -43,6 +46,9 @@ export interface RedisCounterStoreOptions {
   /** COUNT hint of SCAN for `clear()` and deletes. Default 1000. */
   scanCount?: number;
 }
+
+/** How long `RedisCounterStore.close()` waits for QUIT before it disconnects hard, ms. */
+export const DEFAULT_REDIS_CLOSE_TIMEOUT_MS = 2000;
 
 /** Defaults of {@link RedisCounterStoreOptions}. */
 export const DEFAULT_REDIS_COUNTER_STORE_OPTIONS = Object.freeze({

@@ -15,6 +15,9 @@ export interface ScriptPart {
   readonly items: number;
 }
 
+/** ARGV[2] of a part without a deadline (the store puts the batch's deadline there). */
+export const NO_DEADLINE = '0';
+
 const OPCODES: Readonly<Record<WriteOp['kind'], string>> = { hincr: 'hi', hset: 'hs', pfadd: 'pf', sadd: 'sa', srem: 'sr', set: 'st', del: 'dl', hsetadjust: 'ha' };
 
 /**
@@ -43,7 +46,7 @@ export function partition(batch: WriteBatch, options: { cluster: boolean; maxIte
     const close = (): void => {
       if (keys.length === 0) return;
       const id = `${batch.id}:${slot}:${index++}`;
-      parts.push({ id, slot, keys: [`${tagPrefix(keys[0]!)}x:${id}`, ...keys], args: [String(options.markerTtlSeconds), ...args], items });
+      parts.push({ id, slot, keys: [`${tagPrefix(keys[0]!)}x:${id}`, ...keys], args: [String(options.markerTtlSeconds), NO_DEADLINE, ...args], items });
       keys = [];
       args = [];
       items = 0;

@@ -3,6 +3,11 @@ import { createHash } from 'node:crypto';
 /**
  * Applies one part of a write batch atomically and at most once.
  *
+ * ARGV[2] is the part's deadline, epoch ms in the server's clock ('0' =
+ * none): a call run after it (held on a hung connection, run once the server
+ * resumes) writes nothing and returns `{-2}`, so a batch its caller gave up on
+ * can never land later. Checked first, before the marker.
+ *
  * KEYS[1] is the part's marker (same hash tag as the other keys); `SET NX EX`
  * on it fails when the part was applied before (a retry after a lost reply),
  * and the script returns `{-1}` without writing. KEYS[2..] are the op keys.
@@ -29,10 +34,17 @@ import { createHash } from 'node:crypto';
  * error returned: `{rejected, firstError}`.
  */
 export const APPLY_SCRIPT = `
+local deadline = tonumber(ARGV[2])
+if deadline > 0 then
+  local t = redis.call('TIME')
+  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > deadline then
+    return {-2, ''}
+  end
+end
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) == false then
   return {-1, ''}
 end
-local a = 2
+local a = 3
 local rejected = 0
 local first = ''
 local function ok(reply)

@@ -34,9 +34,9 @@ describe('MongoBackend across a server restart', { skip: skipUnlessBinary('ferre
     const errors: string[] = [];
     tracker.on('error', (e) => errors.push(e.message));
 
-    // Events keep coming for ~1.5 s; meanwhile the server crashes (SIGKILL,
+    // Events keep coming for ~3 s; meanwhile the server crashes (SIGKILL,
     // batches in flight) and comes back on the same port and data.
-    const total = 1_500;
+    const total = 3_000;
     let emitted = 0;
     const stream = (async () => {
       while (emitted < total) {
@@ -47,7 +47,8 @@ describe('MongoBackend across a server restart', { skip: skipUnlessBinary('ferre
     await sleep(400);
     await server.halt('SIGKILL');
     const downAt = emitted;
-    await sleep(500);
+    // Twice serverSelectionTimeoutMS: sends must fail, not just wait out the outage (mongodb 7 waits in server selection).
+    await sleep(1_000);
     await server.start();
     const upAt = emitted;
     await stream;

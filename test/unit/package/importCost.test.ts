@@ -42,14 +42,8 @@ if (memory.events.length !== 1) throw new Error('the core did not deliver');`;
 /** Loaded only by the features that need them. */
 const NOT_IN_CORE = ['ajv', 'ajv-formats', 'express', 'fastify', 'koa', '@koa/router', '@opentelemetry/api'];
 
-/**
- * The database drivers. They become lazily loaded optional peers on the
- * "drivers" branch (issue #9); until it is merged the root module still loads
- * them, so this expectation is marked `todo`. LEAD: remove DRIVERS_TODO when
- * merging, so that it is enforced like the others.
- */
+/** The database drivers: optional peers, loaded at first use (issue #9). */
 const DRIVERS = ['mongodb', 'ioredis', 'bson'];
-const DRIVERS_TODO: string | false = 'until the drivers branch (lazy mongodb/ioredis) is merged';
 
 describe('import cost of the core', () => {
   it('a fresh process records the packages it loads (the check can fail)', async () => {
@@ -62,7 +56,7 @@ describe('import cost of the core', () => {
     assert.deepEqual(NOT_IN_CORE.filter((name) => names.has(name)), []);
   });
 
-  it('…and no database driver', { todo: DRIVERS_TODO }, async () => {
+  it('…and no database driver', async () => {
     const names = await packagesLoadedBy(CORE_IMPORT);
     assert.deepEqual(DRIVERS.filter((name) => names.has(name)), []);
   });

@@ -23,6 +23,7 @@ describe('partition', () => {
     assert.deepEqual(parts[0]!.keys, ['p:{a}:x:b1:0:0', ...batch.ops.map((op) => op.key)]);
     assert.deepEqual(parts[0]!.args, [
       '3600',
+      '0', // no deadline: the store sets the batch's
       'hi', '100', '0', '2', '01', '1', '02', '2.5',
       'hi', '0', '0', '1', '01', '3',
       'pf', '100', '50', '2', 'x', 'y',
