@@ -78,6 +78,11 @@ function positiveInteger(option: string, value: number): number {
   return checkInteger(option, value, { min: 1 });
 }
 
+function boolean(option: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ConfigurationError(option, `expected true or false, got ${String(value)}`);
+  return value;
+}
+
 /** Applies defaults and validates, throwing a `ConfigurationError` that names the bad option. */
 export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerOptions {
   const processors = compactProcessors(options.processors, 'processors');
@@ -88,7 +93,7 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     maxEventSize: positiveInteger('maxEventSize', options.maxEventSize ?? DEFAULT_TRACKER_OPTIONS.maxEventSize),
     flushOnExit: options.flushOnExit ?? DEFAULT_TRACKER_OPTIONS.flushOnExit,
     shutdownTimeoutMs: positiveInteger('shutdownTimeoutMs', options.shutdownTimeoutMs ?? DEFAULT_TRACKER_OPTIONS.shutdownTimeoutMs),
-    warnings: options.warnings ?? DEFAULT_TRACKER_OPTIONS.warnings,
+    warnings: boolean('warnings', options.warnings ?? DEFAULT_TRACKER_OPTIONS.warnings),
     processors,
     delivery,
     contextStore: options.contextStore ?? new AsyncContextStore(),

@@ -92,3 +92,7 @@ describe('failures nobody listens to become process warnings, once per kind', ()
     assert.equal(memory.events.length, 3, 'warn delivers');
   });
 });
+
+test('warnings must be a boolean', () => {
+  assert.throws(() => createTracker({ warnings: 'no' as never }), /Invalid option `warnings`/);
+});
