@@ -50,7 +50,7 @@ export interface Services {
   events: MongoEventStore | undefined;
   /** The Redis client of the metrics store, when it is Redis: rate limits and readiness use it. */
   redis: RedisCounterStore['client'] | undefined;
-  /** Closes what the service created (a tracker, Metrics or store passed in as an instance stays open). */
+  /** Closes what the service created; a tracker or Metrics passed in as an instance is flushed and stays open. */
   close(timeoutMs: number): Promise<void>;
 }
 
@@ -176,8 +176,10 @@ export function buildServices(config: { tracker?: Tracker | TrackerSpec; metrics
     events,
     redis,
     async close(timeoutMs) {
-      // The tracker first: its counters backend writes into `metrics`.
+      // The tracker first: its counters backend writes into `metrics`. What was passed in is flushed, not closed.
       if (ownsTracker) await tracker.shutdown(timeoutMs);
+      else await tracker.flush(timeoutMs);
+      if (metrics !== undefined && !owned.includes(metrics)) await metrics.flush().catch(() => undefined);
       await Promise.allSettled(owned.map((item) => item.close()));
     },
   };

@@ -145,6 +145,11 @@ export async function createServer(config: ServiceConfig, options: CreateServerO
     if (waitMs > 0) throw httpError('rate-limited', `the key "${key.id}" is over its rate (${limit.perSecond}/s, burst ${limit.burst})`, { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) });
   });
 
+  // Requests that finish while closing end their connection, so close does not wait for keep-alive timeouts.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing !== undefined) void reply.header('connection', 'close');
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply: FastifyReply) => {
     const refusal = toHttpError(error);
     if (refusal.statusCode >= 500 && refusal.code === 'internal') request.log.error({ err: error }, 'request failed');
