@@ -1,7 +1,6 @@
+import type * as PromClient from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
 import type { Tracker } from '../tracker/Tracker.js';
-
-type PromClient = typeof import('prom-client');
-type Counter = import('prom-client').Counter<string>;
 
 /**
  * The service's own counters in Prometheus form (prom-client, a registry of
@@ -10,13 +9,13 @@ type Counter = import('prom-client').Counter<string>;
  * events per backend.
  */
 export class ServiceCounters {
-  readonly registry: import('prom-client').Registry;
-  private readonly received: Counter;
-  private readonly accepted: Counter;
-  private readonly rejected: Counter;
-  private readonly refused: Counter;
+  readonly registry: Registry;
+  private readonly received: Counter<string>;
+  private readonly accepted: Counter<string>;
+  private readonly rejected: Counter<string>;
+  private readonly refused: Counter<string>;
 
-  constructor(prom: PromClient, tracker: Tracker) {
+  constructor(prom: typeof PromClient, tracker: Tracker) {
     this.registry = new prom.Registry();
     const registers = [this.registry];
     this.received = new prom.Counter({ name: 'eventtrack_service_events_received_total', help: 'Events received in POST /v1/events', labelNames: ['key'], registers });

@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, default as Fastify } from 'fastify';
+import type * as PromClient from 'prom-client';
 import type { MongoEventStore, MongoEventStoreOptions } from '../backends/mongodb/MongoEventStore.js';
 import { ConfigurationError, EventTrackError } from '../errors.js';
 import { compileTrustProxy } from '../integrations/clientIp.js';
@@ -91,8 +93,8 @@ export async function createServer(config: ServiceConfig, options: CreateServerO
   const server = resolveServerSection(resolveEnvRefs(config.server, env, 'server'));
   const trust = compileTrustProxy(server.trustProxy);
   const [{ default: fastify }, prom] = await Promise.all([
-    loadPeer<{ default: typeof import('fastify').default }>('fastify'),
-    loadPeer<typeof import('prom-client')>('prom-client'),
+    loadPeer<{ default: typeof Fastify }>('fastify'),
+    loadPeer<typeof PromClient>('prom-client'),
   ]);
 
   const services: Services = buildServices({
@@ -130,7 +132,7 @@ export async function createServer(config: ServiceConfig, options: CreateServerO
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(CONTENT_TYPES, async (request: FastifyRequest, payload: unknown) => ({
-    body: await readBody(payload as unknown as import('node:http').IncomingMessage, server.limits.bodyBytes),
+    body: await readBody(payload as IncomingMessage, server.limits.bodyBytes),
     ndjson: (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-ndjson'),
   }));
 
