@@ -123,7 +123,11 @@ export class Ingestor {
     this.captured = undefined;
     try {
       if (event.context === undefined) this.tracker.emit(event.name, event.data ?? {}, options);
-      else this.tracker.context('client', { ...event.context, ...base }, () => this.tracker.emit(event.name, event.data ?? {}, options));
+      else {
+        // Inside the request's `ingest` frame; a client `ingest` key is overridden by the server's.
+        const context = Object.hasOwn(event.context, 'ingest') ? { ...event.context, ...base } : event.context;
+        this.tracker.context('client', context, () => this.tracker.emit(event.name, event.data ?? {}, options));
+      }
     } catch (error) {
       // A strict tracker throws what it would otherwise report.
       if (error instanceof ValidationError) return { index, reason: error.reason, message: error.message };
