@@ -151,7 +151,7 @@ export function buildServices(config: { tracker?: Tracker | TrackerSpec; metrics
     owned.push(metrics);
   }
   let events: MongoEventStore | undefined;
-  if (config.mongo instanceof MongoEventStore) events = config.mongo;
+  if (isObject(config.mongo) && typeof config.mongo['findPage'] === 'function') events = config.mongo as unknown as MongoEventStore; // an event store (by shape)
   else if (config.mongo !== undefined) {
     if (!isObject(config.mongo)) throw new ConfigurationError('mongo', 'expected { url, db?, collection? } or a MongoEventStore');
     const options = config.mongo;

@@ -40,20 +40,30 @@ function schemaRejection(index: number, error: ErrorObject): Rejection {
 }
 
 /** `forbidden-key` for a `__proto__` key, `too-deep` past the tracker's nesting limit, else `undefined`. */
-function checkTree(root: unknown, field: string): [reason: string, message: string] | undefined {
-  const stack: [unknown, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth >= MAX_DEPTH) return ['too-deep', `${field} is nested deeper than ${MAX_DEPTH} levels`];
-    if (Array.isArray(value)) {
-      for (const item of value) if (typeof item === 'object' && item !== null) stack.push([item, depth + 1]);
-      continue;
+function checkTree(root: object, field: string): [reason: string, message: string] | undefined {
+  const problem = walk(root, 0);
+  if (problem === undefined) return undefined;
+  return problem === 'too-deep' ? ['too-deep', `${field} is nested deeper than ${MAX_DEPTH} levels`] : ['forbidden-key', `${field} holds a "__proto__" key`];
+}
+
+// Recursion is bounded: it stops at MAX_DEPTH.
+function walk(value: object, depth: number): 'too-deep' | 'forbidden-key' | undefined {
+  if (depth >= MAX_DEPTH) return 'too-deep';
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (typeof item === 'object' && item !== null) {
+        const problem = walk(item as object, depth + 1);
+        if (problem !== undefined) return problem;
+      }
     }
-    for (const key of Object.keys(value)) {
-      if (key === '__proto__') return ['forbidden-key', `${field} holds a "__proto__" key`];
-      const item = (value as Record<string, unknown>)[key];
-      if (typeof item === 'object' && item !== null) stack.push([item, depth + 1]);
+    return undefined;
+  }
+  for (const key in value) {
+    if (key === '__proto__') return 'forbidden-key';
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === 'object' && item !== null) {
+      const problem = walk(item, depth + 1);
+      if (problem !== undefined) return problem;
     }
   }
   return undefined;
