@@ -72,7 +72,7 @@ if (clientIndex !== -1) {
         const { createServer } = (await import(new URL('../dist/server/index.js', import.meta.url).href)) as typeof Server;
         const { createTracker } = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof Sdk;
         const tracker = createTracker({ backends: { sink: () => undefined }, flushOnExit: false });
-        const server = await createServer({ tracker, server: { port: 0, keys: [{ id: 'bench', key: KEY, scopes: ['write'] }], limits: { queueHighWater: 1_000_000 } } });
+        const server = await createServer({ tracker, server: { port: 0, keys: [{ id: 'bench', key: KEY, scopes: ['write'] }], limits: { queueHighWater: 1_000_000, rateLimit: { perSecond: 1_000_000, burst: 1_000_000 } } } });
         const url = new URL(await server.listen(0));
         return measure(Number(url.port), async () => {
           await server.close();

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { ValidationError } from '../../errors.js';
 import { MAX_DEPTH } from '../../event/normalize.js';
+import type { FlatContext } from '../../event/TrackedEvent.js';
 import type { Tracker } from '../../tracker/Tracker.js';
 import type { DropNotice } from '../../tracker/TrackerEvents.js';
 import { EVENT_SCHEMA, type EventInput } from './eventSchema.js';
@@ -136,7 +137,8 @@ export class Ingestor {
       else {
         // Inside the request's `ingest` frame; a client `ingest` key is overridden by the server's.
         const context = Object.hasOwn(event.context, 'ingest') ? { ...event.context, ...base } : event.context;
-        this.tracker.context('client', context, () => this.tracker.emit(event.name, event.data ?? {}, options));
+        // A context of strings and numbers only (the usual case) is taken as it is, without a copy.
+        this.tracker.contextFlat('client', Object.freeze(context) as FlatContext, () => this.tracker.emit(event.name, event.data ?? {}, options));
       }
     } catch (error) {
       // A strict tracker throws what it would otherwise report.

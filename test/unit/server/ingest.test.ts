@@ -92,11 +92,20 @@ describe('ingestion through emit', () => {
       method: 'POST',
       url: '/v1/events',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'user-agent': 'ua/1', 'x-forwarded-for': '203.0.113.9' },
-      payload: JSON.stringify([{ name: 'ctx', context: { user_id: 3, ingest: { key: 'forged' } } }]),
+      payload: JSON.stringify([
+        { name: 'ctx', context: { user_id: 3, ingest: { key: 'forged' } } },
+        { name: 'flat', context: { user_id: 4, session: 's' } },
+        { name: 'nested', context: { user: { id: 5, roles: ['a'] }, beta: true } },
+      ]),
     });
     await server.tracker.flush();
+    const ingest = { key: 'k', ip: '127.0.0.1', userAgent: 'ua/1' };
     // No trustProxy: the forwarded header is ignored.
-    assert.deepEqual(memory.events[0]!.context, { user_id: 3, ingest: { key: 'k', ip: '127.0.0.1', userAgent: 'ua/1' } });
+    assert.deepEqual(memory.events.map((e) => e.context), [
+      { user_id: 3, ingest },
+      { user_id: 4, session: 's', ingest },
+      { user: { id: 5, roles: ['a'] }, beta: true, ingest },
+    ]);
   });
 });
 
