@@ -15,7 +15,7 @@ export interface RateLimit {
 }
 
 /**
- * One API key. Give its SHA-256 (`sha256`, hex, from `eventtrack hash-key` or
+ * One API key. Give its SHA-256 (`sha256`, hex, from `hashKey(key)` or
  * `printf %s "$KEY" | sha256sum`), or, for development, the key itself
  * (`key`). Clients send `Authorization: Bearer <key>`.
  */

@@ -91,7 +91,12 @@ export async function createServer(config: ServiceConfig, options: CreateServerO
     mongo: config.mongo instanceof Object && 'findPage' in config.mongo ? config.mongo : (resolveEnvRefs(config.mongo, env, 'mongo') as MongoEventStoreOptions | undefined),
   };
   const server = resolveServerSection(resolveEnvRefs(config.server, env, 'server'));
-  const trust = compileTrustProxy(server.trustProxy);
+  let trust: ReturnType<typeof compileTrustProxy>;
+  try {
+    trust = compileTrustProxy(server.trustProxy);
+  } catch (error) {
+    throw new ConfigurationError('server.trustProxy', (error as Error).message.replace(/^Invalid option `[^`]*`: /, ''), { cause: error });
+  }
   const [{ default: fastify }, prom] = await Promise.all([
     loadPeer<{ default: typeof Fastify }>('fastify'),
     loadPeer<typeof PromClient>('prom-client'),

@@ -61,6 +61,7 @@ describe('server section', () => {
       'tracker.backends.log.options.path',
     );
     assert.equal(await optionOfAsync(() => createServer({ metrics: { store: { type: 'etcd' } }, server: { port: 0 } })), 'metrics.store.type');
+    assert.equal(await optionOfAsync(() => createServer({ server: { port: 0, trustProxy: 'not-an-address' } })), 'server.trustProxy');
     assert.equal(
       await optionOfAsync(() => createServer({ metrics: { store: { type: 'redis', options: { url: { env: 'ET_TEST_UNSET_VAR' } } } } as never, server: { port: 0 } }, { env: {} })),
       'metrics.store.options.url',
