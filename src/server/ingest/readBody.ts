@@ -27,9 +27,14 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     const fail = (error: Error) => {
       if (done) return;
       done = true;
-      if (gzip) request.unpipe();
       source.removeAllListeners('data');
-      source.resume();
+      if (gzip) {
+        // Stop inflating (a bomb would go on expanding) and let the raw input drain.
+        request.unpipe();
+        source.destroy();
+        source.on('error', () => undefined);
+      }
+      request.resume();
       reject(error);
     };
     source.on('data', (chunk: Buffer) => {
