@@ -20,7 +20,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 await build({
   absWorkingDir: root,
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', 'server/index': 'src/server/index.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -55,7 +55,7 @@ function staticPackages(file, seen = new Set(), found = new Set()) {
   return found;
 }
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const lazy = ['ajv', 'ajv-formats', 'express', 'fastify', 'koa', '@koa/router', '@opentelemetry/api'];
+const lazy = ['ajv', 'ajv-formats', 'express', 'fastify', 'prom-client', 'koa', '@koa/router', '@opentelemetry/api'];
 for (const driver of ['mongodb', 'ioredis']) if (manifest.peerDependencies?.[driver] !== undefined) lazy.push(driver);
 const eager = [...staticPackages(join(root, 'dist/index.js'))].filter((name) => lazy.includes(name));
 if (eager.length > 0) fail(`dist/index.js loads ${eager.join(', ')} at import; these must be loaded at first use`);

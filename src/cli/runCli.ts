@@ -23,12 +23,18 @@ default export. <module> is a file path or a package name.
   --help, -h     show this help
 
 TypeScript modules need a loader: npx tsx node_modules/.bin/eventtrack catalog ./src/events.ts
+
+       eventtrack serve --config <file>   runs the HTTP service (eventtrack serve --help)
+       eventtrack metrics history <slug>   reads a running service (eventtrack metrics --help)
+       eventtrack events tail --name 'page.*'
 `;
 
 const FORMATS = ['markdown', 'json'] as const;
 
 /** Exit codes: 0 done, 1 the module could not be documented, 2 bad usage. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'serve') return (await import('./serve.js')).runServe(argv.slice(1), io);
+  if (argv[0] === 'metrics' || argv[0] === 'events') return (await import('./readCommands.js')).runReadCommand(argv, io);
   let parsed;
   try {
     parsed = parseArgs({

@@ -24,6 +24,8 @@ export type DropReason =
   | 'undefined-event'
   /** The event's data does not match its schema and the catalog's `invalidEvents` policy is `reject`. */
   | 'invalid-event'
+  /** The `id` emit option was not a UUID. */
+  | 'invalid-id'
   /** `emit` failed in an unexpected way (a bug; reported on the `error` event with its cause). */
   | 'internal-error';
 

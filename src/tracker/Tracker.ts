@@ -30,7 +30,17 @@ export interface EmitOptions {
    * years 0000–9999; anything else is rejected as `invalid-timestamp`.
    */
   timestamp?: Date | number;
+  /**
+   * The event's id, if the caller has one (a UUID, any version; stored in
+   * lower case): an event sent again with the same id is the same event, so
+   * a retried batch is stored once (the MongoDB backend keys on it, the
+   * counter backend skips ids it saw recently). Anything else is rejected as
+   * `invalid-id`. Default: a new UUID v7.
+   */
+  id?: string;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const VALID_NAME_CACHE_SIZE = 1024;
 
@@ -142,6 +152,9 @@ export class Tracker<E extends EventMap = NoEvents> {
         return this.reject('oversized', name, `event "${name}" is ${length} characters of JSON (maxEventSize is ${max})`);
       }
       if (this.catalogInstance !== undefined && !this.checkCatalog(name, payload)) return;
+      if (options?.id !== undefined && (typeof options.id !== 'string' || !UUID.test(options.id))) {
+        return this.reject('invalid-id', name, `emit option \`id\` must be a UUID, got ${JSON.stringify(options.id)}`);
+      }
       const now = Date.now();
       let timestamp: Date;
       if (at !== undefined) timestamp = eventTimestamp(at);
@@ -150,7 +163,7 @@ export class Tracker<E extends EventMap = NoEvents> {
         timestamp = this.lastTimestamp;
         if (timestamp.getTime() !== now) this.lastTimestamp = timestamp = eventTimestamp(now);
       }
-      const event: TrackedEvent = { id: newEventId(now), name, timestamp, context: frame?.merged ?? EMPTY_CONTEXT, data: payload };
+      const event: TrackedEvent = { id: options?.id === undefined ? newEventId(now) : options.id.toLowerCase(), name, timestamp, context: frame?.merged ?? EMPTY_CONTEXT, data: payload };
       this.route(this.shared ? Object.freeze(event) : event);
     } catch (error) {
       if (error instanceof ValidationError && this.options.strict) throw error;

@@ -3,6 +3,7 @@ import { AsyncContextStore } from '../context/AsyncContextStore.js';
 import type { ContextStore } from '../context/ContextStore.js';
 import { type DeliveryOptions, resolveDeliveryOptions } from '../delivery/DeliveryOptions.js';
 import { checkInteger } from '../config/checkInteger.js';
+import { ConfigurationError } from '../errors.js';
 import type { NameMatcher } from '../routing/nameFilter.js';
 import { compactProcessors, type Processor } from './Processor.js';
 

@@ -1,0 +1,22 @@
+// `eventtrack/server`: the HTTP service. Every export, by name.
+export { createServer } from './createServer.js';
+export type { ServiceConfig, CreateServerOptions, EventTrackServer } from './createServer.js';
+export { serve } from './serve.js';
+export type { ServeOptions } from './serve.js';
+export { DEFAULT_SERVER_LIMITS, DEFAULT_SERVER_OPTIONS, SERVER_SECTION_SCHEMA } from './ServerConfig.js';
+export type { ServerSection, ServerLimits, ApiKeyConfig, RateLimit, Scope, ResolvedServerSection } from './ServerConfig.js';
+export { hashKey } from './auth.js';
+export type { ApiKey } from './auth.js';
+export { HttpError, ERROR_CODES } from './HttpError.js';
+export type { ErrorCode } from './HttpError.js';
+export { resolveEnvRefs } from './envRefs.js';
+export { EVENT_SCHEMA } from './ingest/eventSchema.js';
+export type { EventInput } from './ingest/eventSchema.js';
+export type { Rejection } from './ingest/Rejection.js';
+export type { IngestContext, IngestResult } from './ingest/Ingestor.js';
+export { MIN_CLIENT_TIMESTAMP } from './ingest/Ingestor.js';
+export { MemoryRateLimiter } from './limits/RateLimiter.js';
+export type { RateLimiter } from './limits/RateLimiter.js';
+export { RedisRateLimiter } from './limits/RedisRateLimiter.js';
+export type { RedisScripting } from './limits/RedisRateLimiter.js';
+export type { TrackerSpec, MetricsSpec, BackendSpec, TypeSpec } from './buildServices.js';
