@@ -5,7 +5,23 @@ export type OverflowPolicy = 'drop-oldest' | 'drop-newest';
 
 /** How events reach one backend. Every field is optional in the tracker's options. */
 export interface DeliveryOptions {
-  /** Events held per backend before the overflow policy applies. Default 10 000. */
+  /**
+   * Bytes of events held per backend before the overflow policy applies,
+   * counted as the length of each event's JSON (as `emit` estimates it for
+   * `maxEventSize`). Default 64 MiB.
+   */
+  maxQueueBytes: number;
+  /**
+   * Above this many queued bytes, `emit()` returns `false` until the queue is
+   * back under it (then the tracker emits `drain`). Default: half of
+   * `maxQueueBytes`; at most `maxQueueBytes`.
+   */
+  highWaterMark: number;
+  /**
+   * An optional bound on the number of events held per backend, on top of
+   * `maxQueueBytes`. Default: none (`Infinity`). When set, a queue holding
+   * more than half of it is above the high-water mark too.
+   */
   maxQueueSize: number;
   /** Events per `send` call; a full batch is sent at once. Default 500. */
   batchSize: number;
@@ -25,9 +41,10 @@ export interface DeliveryOptions {
   overflow: OverflowPolicy;
 }
 
-/** The defaults of {@link DeliveryOptions}. */
-export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = Object.freeze({
-  maxQueueSize: 10_000,
+/** The defaults of {@link DeliveryOptions}; `highWaterMark` is computed: half of `maxQueueBytes`. */
+export const DEFAULT_DELIVERY_OPTIONS: Readonly<Omit<DeliveryOptions, 'highWaterMark'>> = Object.freeze({
+  maxQueueBytes: 64 * 1024 ** 2,
+  maxQueueSize: Number.POSITIVE_INFINITY,
   batchSize: 500,
   flushIntervalMs: 1_000,
   maxInFlight: 1,
@@ -49,10 +66,16 @@ function integer(option: string, value: number, min: number): number {
 export function resolveDeliveryOptions(
   options: Partial<DeliveryOptions> | undefined,
   prefix = 'delivery',
-  base: Readonly<DeliveryOptions> = DEFAULT_DELIVERY_OPTIONS,
+  base: Readonly<Omit<DeliveryOptions, 'highWaterMark'>> & Partial<DeliveryOptions> = DEFAULT_DELIVERY_OPTIONS,
 ): DeliveryOptions {
-  const o = { ...base, ...options };
-  integer(`${prefix}.maxQueueSize`, o.maxQueueSize, 1);
+  const o = { ...base, ...options } as DeliveryOptions;
+  if (o.maxQueueSize !== Number.POSITIVE_INFINITY) integer(`${prefix}.maxQueueSize`, o.maxQueueSize, 1);
+  integer(`${prefix}.maxQueueBytes`, o.maxQueueBytes, 1);
+  o.highWaterMark ??= Math.floor(o.maxQueueBytes / 2);
+  integer(`${prefix}.highWaterMark`, o.highWaterMark, 0);
+  if (o.highWaterMark > o.maxQueueBytes) {
+    throw new ConfigurationError(`${prefix}.highWaterMark`, `expected at most maxQueueBytes (${o.maxQueueBytes}), got ${o.highWaterMark}`);
+  }
   integer(`${prefix}.batchSize`, o.batchSize, 1);
   integer(`${prefix}.flushIntervalMs`, o.flushIntervalMs, 0);
   integer(`${prefix}.maxInFlight`, o.maxInFlight, 1);

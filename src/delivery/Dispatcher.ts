@@ -12,6 +12,8 @@ import { withTimeout } from './withTimeout.js';
 export interface DispatcherHooks {
   drop(backend: string, events: readonly TrackedEvent[], reason: DropReason, cause?: unknown): void;
   error(error: BackendError): void;
+  /** The backend's queue went above its high-water mark (`true`) or back under it (`false`). */
+  pressure?(backend: string, above: boolean): void;
 }
 
 /** What became of the events a dispatcher held when its `flush` was called. */
@@ -85,6 +87,10 @@ export class Dispatcher {
   private pumpScheduled = false;
   private draining = 0;
   private closing: Promise<DispatcherFlushResult> | undefined;
+  /** Above the high-water mark (see {@link Dispatcher.pressured}). */
+  private above = false;
+  /** The count bound's high-water mark: half of `maxQueueSize` (`Infinity` without one). */
+  private readonly highCount: number;
 
   constructor(
     readonly name: string,
@@ -92,23 +98,42 @@ export class Dispatcher {
     readonly options: Readonly<DeliveryOptions>,
     private readonly hooks: DispatcherHooks,
   ) {
-    this.queue = new EventQueue(options.maxQueueSize);
+    this.queue = new EventQueue();
+    this.highCount = options.maxQueueSize / 2;
   }
 
-  /** Queues one event; O(1), never throws, never calls the backend. */
-  enqueue(event: TrackedEvent): void {
-    if (this.queue.full) {
-      if (this.options.overflow === 'drop-newest') {
+  /** `true` while the queue is above its high-water mark (bytes, or half of `maxQueueSize`). */
+  get pressured(): boolean {
+    return this.above;
+  }
+
+  /**
+   * Queues one event of `size` bytes (its estimated JSON length); O(1) but
+   * for the events a full queue evicts, never throws, never calls the backend.
+   * An event that cannot fit under `maxQueueBytes` even in an empty queue is
+   * dropped (`queue-full`).
+   */
+  enqueue(event: TrackedEvent, size = 0): void {
+    const { maxQueueBytes, maxQueueSize } = this.options;
+    if (this.queue.bytes + size > maxQueueBytes || this.queue.length >= maxQueueSize) {
+      if (this.options.overflow === 'drop-newest' || size > maxQueueBytes) {
         this.drop([event], 'queue-full', undefined, undefined);
         return;
       }
-      const oldest = this.accepted - this.queue.length;
-      this.drop([this.queue.shift()!], 'queue-full', undefined, oldest);
+      let oldest = this.accepted - this.queue.length;
+      while (this.queue.length > 0 && (this.queue.bytes + size > maxQueueBytes || this.queue.length >= maxQueueSize)) {
+        this.drop([this.queue.shift()!], 'queue-full', undefined, oldest++);
+      }
       this.checkWaiters();
     }
-    this.queue.push(event);
+    this.queue.push(event, size);
     this.accepted++;
-    if (this.queue.length >= this.options.batchSize) {
+    if (!this.above && (this.queue.bytes > this.options.highWaterMark || this.queue.length > this.highCount)) {
+      this.above = true;
+      this.hooks.pressure?.(this.name, true);
+    }
+    // Above the mark, batches go without waiting to fill: a caller awaiting `drain` emits nothing more.
+    if (this.queue.length >= this.options.batchSize || this.above) {
       if (!this.pumpScheduled && this.inFlight.size < this.options.maxInFlight) {
         this.pumpScheduled = true;
         setImmediate(() => this.pump());
@@ -199,7 +224,7 @@ export class Dispatcher {
     while (
       this.inFlight.size < maxInFlight &&
       this.queue.length > 0 &&
-      (this.queue.length >= batchSize || this.due || this.draining > 0)
+      (this.queue.length >= batchSize || this.due || this.draining > 0 || this.above)
     ) {
       const first = this.accepted - this.queue.length;
       // Frozen: a backend that changed the array would change what a retry sends (and, under a Router, what sibling routes get).
@@ -210,6 +235,15 @@ export class Dispatcher {
     }
     if (this.queue.length === 0) this.due = false;
     else if (this.lingerTimer === undefined && !this.due) this.startLinger();
+    this.checkPressure();
+  }
+
+  /** Says when the queue is back under its high-water mark. */
+  private checkPressure(): void {
+    if (this.above && this.queue.bytes <= this.options.highWaterMark && this.queue.length <= this.highCount) {
+      this.above = false;
+      this.hooks.pressure?.(this.name, false);
+    }
   }
 
   private async send(batch: Batch): Promise<void> {
@@ -368,6 +402,7 @@ export class Dispatcher {
     }
     this.inFlight.clear();
     this.checkWaiters();
+    this.checkPressure();
   }
 }
 
