@@ -369,8 +369,9 @@ export class Tracker<E extends EventMap = NoEvents> {
 
   /**
    * Listens to the tracker's own events: `error` (an {@link EventTrackError}),
-   * `drop` (a {@link DropNotice}: use it as a dead-letter hook) and `flush`
-   * (a {@link FlushReport}). Nothing is built for an event nobody listens to.
+   * `drop` (a {@link DropNotice}: use it as a dead-letter hook), `flush`
+   * (a {@link FlushReport}) and `drain` (every queue back under its
+   * high-water mark). Nothing is built for an event nobody listens to.
    */
   on<K extends keyof TrackerEventTypes>(type: K, listener: TrackerEventTypes[K]): this {
     this.events.on(type, listener as never);
