@@ -1,4 +1,8 @@
 import { ConfigurationError } from '../errors.js';
+import { resolveSpillOptions, type SpillOptions } from './spill/SpillOptions.js';
+
+/** `delivery.spill` as given: a folder and, optionally, the other {@link SpillOptions}. */
+export type SpillConfig = Partial<SpillOptions> & { dir: string };
 
 /** What a full queue does with one more event. */
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest';
@@ -39,6 +43,13 @@ export interface DeliveryOptions {
   sendTimeoutMs: number;
   /** Which event a full queue drops: the oldest queued one (default) or the new one. */
   overflow: OverflowPolicy;
+  /**
+   * A durable spill on disk (one subfolder per backend): with `mode:
+   * 'overflow'`, what the queue cannot hold and batches whose retries run out
+   * are written there and delivered from there, in order; with `'always'`,
+   * every event is written there before it is sent. Default: none.
+   */
+  spill?: SpillConfig | undefined;
 }
 
 /** The defaults of {@link DeliveryOptions}; `highWaterMark` is computed: half of `maxQueueBytes`. */
@@ -86,5 +97,6 @@ export function resolveDeliveryOptions(
   if (o.overflow !== 'drop-oldest' && o.overflow !== 'drop-newest') {
     throw new ConfigurationError(`${prefix}.overflow`, `expected 'drop-oldest' or 'drop-newest', got ${JSON.stringify(o.overflow)}`);
   }
+  if (o.spill !== undefined) resolveSpillOptions(o.spill, `${prefix}.spill`);
   return o;
 }
