@@ -104,6 +104,8 @@ export class Dispatcher {
   private toLog: { events: TrackedEvent[]; seqs: number[]; sizes: number[] } = { events: [], seqs: [], sizes: [] };
   private toLogBytes = 0;
   private appending: Promise<void> | undefined;
+  /** Sequence numbers of the events being written to the spill now. */
+  private writing: readonly number[] = [];
   /** Sequence numbers of this process's events in the spill, not read back yet, in order. */
   private readonly logSeqs = new SeqRuns();
   /** Bytes of records an earlier process left in the spill, not read back yet. */
@@ -183,6 +185,7 @@ export class Dispatcher {
 
   private async append(chunk: { events: TrackedEvent[]; seqs: number[]; sizes: number[] }): Promise<void> {
     let refused: ReadonlyArray<{ index: number; reason: string; error?: unknown }>;
+    this.writing = chunk.seqs;
     try {
       refused = (await this.log!.append(chunk.events)).refused;
     } catch (error) {
@@ -200,6 +203,7 @@ export class Dispatcher {
       const reason: DropReason = refusal.reason === 'spill-full' ? 'spill-full' : refusal.reason === 'io-error' ? 'spill-error' : 'internal-error';
       this.drop([chunk.events[i]!], reason, refusal.error, chunk.seqs[i]!);
     }
+    this.writing = [];
     if (refused.length > 0 && refused[0]!.error !== undefined) {
       this.hooks.error(new BackendError(this.name, 'flush', `writing to the spill failed: ${messageOf(refused[0]!.error)}`, { cause: refused[0]!.error }));
     }
@@ -211,14 +215,12 @@ export class Dispatcher {
   private enterLogMode(): void {
     this.logMode = true;
     const head = this.accepted - this.queue.length;
-    const sizes: number[] = [];
-    for (let i = 0; this.queue.length > 0; i++) {
-      sizes.push(this.queue.headSize);
-      const event = this.queue.shift()!;
-      this.toLog.events.push(event);
+    // Counted as 0 bytes: new events get the whole bound while these are written (briefly up to twice the bound in memory).
+    const events = this.queue.take(this.queue.length);
+    for (let i = 0; i < events.length; i++) {
+      this.toLog.events.push(events[i]!);
       this.toLog.seqs.push(head + i);
-      this.toLog.sizes.push(sizes[i]!);
-      this.toLogBytes += sizes[i]!;
+      this.toLog.sizes.push(0);
     }
     this.writeLog();
   }
@@ -299,7 +301,8 @@ export class Dispatcher {
    */
   enqueue(event: TrackedEvent, size = 0): void {
     const { maxQueueBytes, maxQueueSize } = this.options;
-    if (this.log !== undefined && !this.logMode && (this.queue.bytes + size > maxQueueBytes || this.queue.length >= maxQueueSize)) this.enterLogMode();
+    // With a spill, what would take the queue above its high-water mark goes to disk instead of waiting in memory.
+    if (this.log !== undefined && !this.logMode && (this.queue.bytes + size > this.options.highWaterMark || this.queue.length + 1 > this.highCount)) this.enterLogMode();
     if (this.logMode) {
       if (!this.enqueueLog(event, size, this.accepted)) return this.drop([event], 'queue-full', undefined, undefined);
       this.accepted++;
@@ -343,6 +346,8 @@ export class Dispatcher {
    * (even when delivered first, `maxInFlight` > 1) do not count.
    */
   async flush(timeoutMs: number): Promise<DispatcherFlushResult> {
+    // What an earlier process left in the spill is known once it is open: a flush delivers it too.
+    if (this.opening !== undefined) await this.opening;
     const waiter: Waiter = { target: this.accepted, delivered: 0, dropped: 0, resolve: () => undefined };
     if (this.lowestUnsettled() < waiter.target) {
       this.draining++;
@@ -557,8 +562,11 @@ export class Dispatcher {
     const message = messageOf(error);
     this.hooks.error(new BackendError(this.name, 'send', message, { cause: error, eventCount: events.length, attempt: batch.attempt }));
     if (rejected.length > 0) this.drop(rejected, 'rejected', error, rejectedSeqs);
-    if (retry.length > 0 && batch.attempt > this.options.maxRetries && batch.spilled === undefined) {
-      if (this.log !== undefined && !this.logClosed) this.spillBack(retry, retrySeqs);
+    // With a spill, retries never run out: a batch read from it stays there; one from the queue goes
+    // there, or, when the spill already holds newer events, keeps being retried ahead of them.
+    const spilling = this.log !== undefined && !this.logClosed;
+    if (retry.length > 0 && batch.attempt > this.options.maxRetries && batch.spilled === undefined && !(spilling && this.logMode)) {
+      if (spilling) this.spillBack(retry, retrySeqs);
       else this.drop(retry, 'retries-exhausted', error, retrySeqs);
       retry = [];
     }
@@ -587,12 +595,12 @@ export class Dispatcher {
    * then delivered before it).
    */
   private spillBack(events: readonly TrackedEvent[], seqs: Seqs): void {
-    if (!this.logMode) this.enterLogMode();
     const list = typeof seqs === 'number' ? events.map((_, i) => seqs + i) : [...seqs];
     this.toLog.events.unshift(...events);
     this.toLog.seqs.unshift(...list);
     this.toLog.sizes.unshift(...events.map(() => 0));
-    this.writeLog();
+    if (!this.logMode) this.enterLogMode();
+    else this.writeLog();
   }
 
   private finish(batch: Batch): void {
@@ -624,8 +632,7 @@ export class Dispatcher {
     if (this.foreignBytes > 0) lowest = -1;
     const logged = this.logSeqs.head;
     if (logged !== undefined && logged < lowest) lowest = logged;
-    const waiting = this.toLog.seqs[0]; // the lowest: kept in order
-    if (waiting !== undefined && waiting < lowest) lowest = waiting;
+    for (const seq of [this.writing[0], this.toLog.seqs[0]]) if (seq !== undefined && seq < lowest) lowest = seq; // each kept in order
     for (const batch of this.inFlight) {
       const first = batch.seqs === undefined ? batch.first : batch.seqs[0]!;
       if (first < lowest) lowest = first;
@@ -638,7 +645,7 @@ export class Dispatcher {
     const head = this.accepted - this.queue.length;
     let n = Math.max(0, Math.min(this.queue.length, target - head));
     for (const batch of this.inFlight) n += countBelow(batch.seqs ?? batch.first, batch.events.length, target);
-    n += this.logSeqs.countBelow(target) + countBelow(this.toLog.seqs, this.toLog.seqs.length, target);
+    n += this.logSeqs.countBelow(target) + countBelow(this.toLog.seqs, this.toLog.seqs.length, target) + countBelow(this.writing, this.writing.length, target);
     return n;
   }
 
