@@ -10,7 +10,11 @@
 //    (and the same with fsync 'always', a disk flush per batch);
 // 3. replay after a restart: a new SpillLog on a folder holding the events
 //    (open, read in order, acknowledge), against reading the same JSON-lines
-//    file back and parsing every line.
+//    file back and parsing every line;
+// 4. end to end: a tracker with `delivery.spill.mode: 'always'` emitting to a
+//    LoggerBackend file (every event written ahead, delivered, acknowledged),
+//    against the same tracker without a spill; the loop honours backpressure
+//    and every event must reach the file.
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +23,8 @@ import { serializeEvent } from '../src/backends/logger/serializeEvent.js';
 import { SpillLog } from '../src/delivery/spill/SpillLog.js';
 import type { SpillFsync } from '../src/delivery/spill/SpillOptions.js';
 import type { TrackedEvent } from '../src/event/TrackedEvent.js';
+import { LoggerBackend } from '../src/backends/logger/LoggerBackend.js';
+import { createTracker } from '../src/tracker/createTracker.js';
 import { type BenchCase, runBench } from './harness.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
@@ -152,7 +158,34 @@ const replay: Record<string, BenchCase> = {
   },
 };
 
-// One file, three comparisons: a child runs only the group its case belongs to
+function endToEndCase(spill: boolean): BenchCase {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eventtrack-bench-spill-e2e-'));
+    const tracker = createTracker({
+      backends: { file: new LoggerBackend({ path: join(dir, 'events.jsonl') }) },
+      delivery: spill ? { spill: { dir: join(dir, 'spill'), mode: 'always' } } : {},
+    });
+    const start = performance.now();
+    await tracker.context('request', context, async () => {
+      for (let i = 0; i < EVENTS; i++) {
+        if (!tracker.emit('navigation.request', { ...payload, n: i })) await tracker.drain();
+        if (i % CHUNK === CHUNK - 1) await new Promise((resolve) => setImmediate(resolve));
+      }
+    });
+    const report = await tracker.shutdown(120_000);
+    const ms = performance.now() - start;
+    const stats = tracker.stats().backends['file']!;
+    if (!report.complete || stats.sent !== EVENTS) throw new Error(`not every event was written: ${stats.sent} of ${EVENTS}`);
+    rmSync(dir, { recursive: true, force: true });
+    return { ops: EVENTS, ms };
+  };
+}
+const endToEnd: Record<string, BenchCase> = {
+  "tracker, spill 'always' → file": endToEndCase(true),
+  'tracker → file, no spill': endToEndCase(false),
+};
+
+// One file, four comparisons: a child runs only the group its case belongs to
 // (the peer is in two groups; the first one runs it).
 const caseIndex = process.argv.indexOf('--case');
 const only = caseIndex === -1 ? undefined : process.argv[caseIndex + 1];
@@ -191,5 +224,15 @@ if (only === undefined || only in replay) {
     subject: 'SpillLog replay after reopen',
     peers: ['readFile + JSON.parse lines'],
     cases: replay,
+  });
+}
+if (only === undefined || only in endToEnd) {
+  await runBench({
+    title: "bench/spill: end to end, tracker with spill.mode 'always' → LoggerBackend file",
+    file: import.meta.url,
+    subject: "tracker, spill 'always' → file",
+    peers: ['tracker → file, no spill'],
+    goals: { 'tracker → file, no spill': 0.5 },
+    cases: endToEnd,
   });
 }

@@ -1,12 +1,32 @@
 import { checkInteger } from '../config/checkInteger.js';
 import { ConfigurationError } from '../errors.js';
+import { resolveSpillOptions, type SpillOptions } from './spill/SpillOptions.js';
+
+/** `delivery.spill` as given: a folder and, optionally, the other {@link SpillOptions}. */
+export type SpillConfig = Partial<SpillOptions> & { dir: string };
 
 /** What a full queue does with one more event. */
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest';
 
 /** How events reach one backend. Every field is optional in the tracker's options. */
 export interface DeliveryOptions {
-  /** Events held per backend before the overflow policy applies. Default 10 000. */
+  /**
+   * Bytes of events held per backend before the overflow policy applies,
+   * counted as the length of each event's JSON (as `emit` estimates it for
+   * `maxEventSize`). Default 64 MiB.
+   */
+  maxQueueBytes: number;
+  /**
+   * Above this many queued bytes, `emit()` returns `false` until the queue is
+   * back under it (then the tracker emits `drain`). Default: half of
+   * `maxQueueBytes`; at most `maxQueueBytes`.
+   */
+  highWaterMark: number;
+  /**
+   * An optional bound on the number of events held per backend, on top of
+   * `maxQueueBytes`. Default: none (`Infinity`). When set, a queue holding
+   * more than half of it is above the high-water mark too.
+   */
   maxQueueSize: number;
   /** Events per `send` call; a full batch is sent at once. Default 500. */
   batchSize: number;
@@ -24,11 +44,19 @@ export interface DeliveryOptions {
   sendTimeoutMs: number;
   /** Which event a full queue drops: the oldest queued one (default) or the new one. */
   overflow: OverflowPolicy;
+  /**
+   * A durable spill on disk (one subfolder per backend): with `mode:
+   * 'overflow'`, what the queue cannot hold and batches whose retries run out
+   * are written there and delivered from there, in order; with `'always'`,
+   * every event is written there before it is sent. Default: none.
+   */
+  spill?: SpillConfig | undefined;
 }
 
-/** The defaults of {@link DeliveryOptions}. */
-export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = Object.freeze({
-  maxQueueSize: 10_000,
+/** The defaults of {@link DeliveryOptions}; `highWaterMark` is computed: half of `maxQueueBytes`. */
+export const DEFAULT_DELIVERY_OPTIONS: Readonly<Omit<DeliveryOptions, 'highWaterMark'>> = Object.freeze({
+  maxQueueBytes: 64 * 1024 ** 2,
+  maxQueueSize: Number.POSITIVE_INFINITY,
   batchSize: 500,
   flushIntervalMs: 1_000,
   maxInFlight: 1,
@@ -47,10 +75,16 @@ function integer(option: string, value: number, min: number): number {
 export function resolveDeliveryOptions(
   options: Partial<DeliveryOptions> | undefined,
   prefix = 'delivery',
-  base: Readonly<DeliveryOptions> = DEFAULT_DELIVERY_OPTIONS,
+  base: Readonly<Omit<DeliveryOptions, 'highWaterMark'>> & Partial<DeliveryOptions> = DEFAULT_DELIVERY_OPTIONS,
 ): DeliveryOptions {
-  const o = { ...base, ...options };
-  integer(`${prefix}.maxQueueSize`, o.maxQueueSize, 1);
+  const o = { ...base, ...options } as DeliveryOptions;
+  if (o.maxQueueSize !== Number.POSITIVE_INFINITY) integer(`${prefix}.maxQueueSize`, o.maxQueueSize, 1);
+  integer(`${prefix}.maxQueueBytes`, o.maxQueueBytes, 1);
+  o.highWaterMark ??= Math.floor(o.maxQueueBytes / 2);
+  integer(`${prefix}.highWaterMark`, o.highWaterMark, 0);
+  if (o.highWaterMark > o.maxQueueBytes) {
+    throw new ConfigurationError(`${prefix}.highWaterMark`, `expected at most maxQueueBytes (${o.maxQueueBytes}), got ${o.highWaterMark}`);
+  }
   integer(`${prefix}.batchSize`, o.batchSize, 1);
   integer(`${prefix}.flushIntervalMs`, o.flushIntervalMs, 0);
   integer(`${prefix}.maxInFlight`, o.maxInFlight, 1);
@@ -61,5 +95,6 @@ export function resolveDeliveryOptions(
   if (o.overflow !== 'drop-oldest' && o.overflow !== 'drop-newest') {
     throw new ConfigurationError(`${prefix}.overflow`, `expected 'drop-oldest' or 'drop-newest', got ${JSON.stringify(o.overflow)}`);
   }
+  if (o.spill !== undefined) resolveSpillOptions(o.spill, `${prefix}.spill`);
   return o;
 }

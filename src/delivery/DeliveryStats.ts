@@ -10,6 +10,10 @@ export type DropReason =
   | 'shutdown-timeout'
   /** Emitted after `shutdown` began. */
   | 'shutdown'
+  /** The spill (`delivery.spill`) had no room left under its `maxBytes`. */
+  | 'spill-full'
+  /** Writing to the spill failed (the disk); see the `error` event. */
+  | 'spill-error'
   /** The backend was removed with `removeBackend` before the event was sent. */
   | 'backend-removed'
   /** The event name was empty, too long or held control characters. */
@@ -45,6 +49,24 @@ export interface BackendStats {
   dropped: number;
   /** `dropped`, split by reason. */
   dropReasons: Partial<Record<DropReason, number>>;
+  /** With `delivery.spill`: what the spill holds and did. */
+  spill?: SpillStats;
+}
+
+/** The spill of one backend, in `tracker.stats().backends[name].spill`. */
+export interface SpillStats {
+  /** Events written to the spill since the tracker started. */
+  spilled: number;
+  /** Events of this process written to the spill and not read back yet. */
+  waiting: number;
+  /** Bytes of the spill's files on disk. */
+  bytes: number;
+  /** Bytes on disk not yet delivered (records left by an earlier process included). */
+  pendingBytes: number;
+  /** Torn last records cut off when the spill was opened (a crash in the middle of a write). */
+  torn: number;
+  /** Damaged records skipped while reading. */
+  corrupted: number;
 }
 
 /** Counts a drop of `count` events with `reason` into `reasons`. */

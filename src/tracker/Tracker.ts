@@ -88,6 +88,9 @@ export class Tracker<E extends EventMap = NoEvents> {
   private lastValidName: string | typeof NO_NAME = NO_NAME;
   private readonly validNames = new Set<string>();
   private closing: Promise<FlushReport> | undefined;
+  /** Backends whose queue is above its high-water mark (see `emit`'s return value). */
+  private readonly pressured = new Set<string>();
+  private drainWaiters: (() => void)[] = [];
   /** The timestamp of the last event stamped now (see `emit`). */
   private lastTimestamp = eventTimestamp(Number.NaN);
 
@@ -101,6 +104,7 @@ export class Tracker<E extends EventMap = NoEvents> {
     this.hooks = {
       drop: (backend, events, reason, cause) => this.notifyDrop({ reason, count: events.length, backend, events, cause }),
       error: (error) => this.report(error),
+      pressure: (backend, above) => this.pressure(backend, above),
     };
     this.catalogInstance = options.catalog as EventCatalog<E> | undefined;
     for (const [name, spec] of Object.entries(options.backends ?? {})) this.addBackend(name, spec);
@@ -111,9 +115,40 @@ export class Tracker<E extends EventMap = NoEvents> {
   /**
    * Records an event named `name` with `data`, merged with the active context.
    * Returns at once; never throws unless `strict` is on.
+   *
+   * Returns `false` while a backend's queue is above its high-water mark
+   * (`delivery.highWaterMark`), as `stream.write` does: a loop that emits
+   * much should then `await tracker.drain()` before going on. `true`
+   * otherwise, whether this event was accepted or not.
    */
-  emit<N extends string>(name: N, ...args: EmitArgs<E, N, EmitOptions>): void;
-  emit(name: string, data?: unknown, options?: EmitOptions): void {
+  emit<N extends string>(name: N, ...args: EmitArgs<E, N, EmitOptions>): boolean;
+  emit(name: string, data?: unknown, options?: EmitOptions): boolean {
+    this.record(name, data, options);
+    return this.pressured.size === 0;
+  }
+
+  /**
+   * Resolves when no backend's queue is above its high-water mark (at once
+   * when none is): the promise form of the `drain` event.
+   */
+  drain(): Promise<void> {
+    if (this.pressured.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private pressure(backend: string, above: boolean): void {
+    if (above) {
+      this.pressured.add(backend);
+      return;
+    }
+    if (!this.pressured.delete(backend) || this.pressured.size > 0) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+    if (this.events.listenerCount('drain') > 0) this.emit2('drain');
+  }
+
+  private record(name: string, data: unknown, options: EmitOptions | undefined): void {
     try {
       if (this.closing !== undefined) return this.dropBeforeRouting('shutdown', name, 'tracker is shut down');
       if (name !== this.lastValidName) {
@@ -164,7 +199,7 @@ export class Tracker<E extends EventMap = NoEvents> {
         if (timestamp.getTime() !== now) this.lastTimestamp = timestamp = eventTimestamp(now);
       }
       const event: TrackedEvent = { id: options?.id === undefined ? newEventId(now) : options.id.toLowerCase(), name, timestamp, context: frame?.merged ?? EMPTY_CONTEXT, data: payload };
-      this.route(this.shared ? Object.freeze(event) : event);
+      this.route(this.shared ? Object.freeze(event) : event, size);
     } catch (error) {
       if (error instanceof ValidationError && this.options.strict) throw error;
       // Not expected to happen (bad input has its own rules), but never silent: reported and counted.
@@ -173,7 +208,8 @@ export class Tracker<E extends EventMap = NoEvents> {
     }
   }
 
-  private route(input: TrackedEvent): void {
+  /** `size`: the event's estimated JSON length, which the queues are bounded by. */
+  private route(input: TrackedEvent, size: number): void {
     const processed = this.processors.length === 0 ? input : runProcessors(this.processors, input, this.processorFailed);
     if (processed === null) return this.dropBeforeRouting('processor', input.name, 'a processor returned null', [input]);
     this.emitted++;
@@ -184,7 +220,7 @@ export class Tracker<E extends EventMap = NoEvents> {
         route.dispatcher.dropUnqueued([processed], 'processor');
         continue;
       }
-      route.dispatcher.enqueue(event);
+      route.dispatcher.enqueue(event, size);
     }
   }
 
@@ -372,8 +408,9 @@ export class Tracker<E extends EventMap = NoEvents> {
 
   /**
    * Listens to the tracker's own events: `error` (an {@link EventTrackError}),
-   * `drop` (a {@link DropNotice}: use it as a dead-letter hook) and `flush`
-   * (a {@link FlushReport}). Nothing is built for an event nobody listens to.
+   * `drop` (a {@link DropNotice}: use it as a dead-letter hook), `flush`
+   * (a {@link FlushReport}) and `drain` (every queue back under its
+   * high-water mark). Nothing is built for an event nobody listens to.
    */
   on<K extends keyof TrackerEventTypes>(type: K, listener: TrackerEventTypes[K]): this {
     this.events.on(type, listener as never);

@@ -62,4 +62,6 @@ export interface TrackerEventTypes {
   error: (error: EventTrackError) => void;
   drop: (notice: DropNotice) => void;
   flush: (report: FlushReport) => void;
+  /** Every backend's queue is back under its high-water mark after `emit` returned `false`. */
+  drain: () => void;
 }

@@ -22,6 +22,12 @@ tracker.emit('navigation.request', { url: '/', status: 200 }, { timestamp: new D
 tracker.emit('address.create', { name: 'home' });
 tracker.emit('not.defined', { anything: true }); // undefined names stay untyped
 tracker.emit('not.defined');
+// emit returns the backpressure signal, as stream.write does.
+const accepted: boolean = tracker.emit('not.defined');
+void accepted;
+const drained: Promise<void> = tracker.drain();
+void drained;
+tracker.on('drain', () => undefined);
 
 // @ts-expect-error: url must be a string
 tracker.emit('navigation.request', { url: 42 });

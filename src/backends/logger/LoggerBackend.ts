@@ -58,6 +58,8 @@ function lineOf(format: (event: TrackedEvent) => string): (event: TrackedEvent) 
  * cannot be serialised is reported for that event alone.
  */
 export class LoggerBackend implements Backend {
+  /** Delivery defaults: larger batches (one write each), so that a file keeps up with bursts. */
+  readonly delivery = Object.freeze({ batchSize: 2_000 });
   private readonly stream: Writable | undefined;
   private readonly path: string | undefined;
   private readonly logger: PinoLikeLogger | undefined;

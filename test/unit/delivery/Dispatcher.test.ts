@@ -133,6 +133,68 @@ describe('Dispatcher', () => {
     });
   }
 
+  for (const overflow of ['drop-oldest', 'drop-newest'] as const) {
+    test(`the queue is bounded in bytes (maxQueueBytes): ${overflow} evicts by size`, async () => {
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const delivered: string[] = [];
+      const { dispatcher, drops } = make(
+        { send: async (events) => (await gate, void delivered.push(...events.map((e) => e.id))) },
+        { maxQueueBytes: 1_000, batchSize: 1, overflow },
+      );
+      const first = event();
+      dispatcher.enqueue(first, 10);
+      await sleep(5); // in flight, blocked
+      const small = Array.from({ length: 4 }, () => event());
+      small.forEach((e) => dispatcher.enqueue(e, 200)); // 800 bytes queued
+      const big = event();
+      dispatcher.enqueue(big, 500); // 1 300 > 1 000
+      const huge = event();
+      dispatcher.enqueue(huge, 1_001); // larger than the whole bound: never queued
+      assert.ok(dispatcher.stats().queued <= 4);
+      release();
+      await dispatcher.flush(1000);
+      const lost = overflow === 'drop-oldest' ? [small[0]!, small[1]!, huge] : [big, huge];
+      assert.deepEqual(drops.flatMap((d) => d.ids), lost.map((e) => e.id));
+      assert.deepEqual(delivered, [first, ...small, big].filter((e) => !lost.includes(e)).map((e) => e.id));
+      assert.deepEqual(dispatcher.stats().dropReasons, { 'queue-full': lost.length });
+    });
+  }
+
+  test('reports pressure above highWaterMark (bytes, or half of maxQueueSize) and once back under it', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const changes: boolean[] = [];
+    const dispatcher = new Dispatcher('b', { send: () => gate }, resolveDeliveryOptions({ maxQueueBytes: 1_000, batchSize: 2 }), {
+      drop: () => undefined,
+      error: () => undefined,
+      pressure: (_name, above) => changes.push(above),
+    });
+    assert.equal(dispatcher.options.highWaterMark, 500, 'default: half of maxQueueBytes');
+    for (let i = 0; i < 5; i++) dispatcher.enqueue(event(), 100); // 500: not above
+    assert.deepEqual(changes, []);
+    assert.equal(dispatcher.pressured, false);
+    dispatcher.enqueue(event(), 100);
+    assert.deepEqual(changes, [true]);
+    assert.equal(dispatcher.pressured, true);
+    await sleep(5); // one batch of 2 taken, in flight: 400 queued
+    assert.deepEqual(changes, [true, false]);
+    release();
+    await dispatcher.flush(1000);
+    assert.deepEqual(changes, [true, false]);
+
+    const counted: boolean[] = [];
+    const byCount = new Dispatcher('c', { send: () => undefined }, resolveDeliveryOptions({ maxQueueSize: 4, batchSize: 100 }), {
+      drop: () => undefined,
+      error: () => undefined,
+      pressure: (_name, above) => counted.push(above),
+    });
+    for (let i = 0; i < 3; i++) byCount.enqueue(event(), 1);
+    assert.deepEqual(counted, [true]);
+    await byCount.close(1000, 'shutdown-timeout', false);
+    assert.deepEqual(counted, [true, false]);
+  });
+
   test('a send that never settles times out and is retried', async () => {
     let calls = 0;
     const { dispatcher, errors } = make(
@@ -205,6 +267,17 @@ describe('resolveDeliveryOptions', () => {
     assert.throws(() => resolveDeliveryOptions({ batchSize: 0 }, 'backends.mongo.delivery'), (error: unknown) =>
       error instanceof ConfigurationError && error.option === 'backends.mongo.delivery.batchSize');
     assert.throws(() => resolveDeliveryOptions({ overflow: 'drop-all' as never }), /delivery\.overflow/);
+    assert.throws(() => resolveDeliveryOptions({ maxQueueBytes: 0 }), /delivery\.maxQueueBytes/);
+    assert.throws(() => resolveDeliveryOptions({ maxQueueBytes: 100, highWaterMark: 101 }), /delivery\.highWaterMark/);
+    assert.throws(() => resolveDeliveryOptions({ maxQueueSize: 0.5 }), /delivery\.maxQueueSize/);
+  });
+
+  test('defaults: 64 MiB per backend, high-water mark half of it, no count bound', () => {
+    const o = resolveDeliveryOptions({});
+    assert.equal(o.maxQueueBytes, 64 * 1024 * 1024);
+    assert.equal(o.highWaterMark, 32 * 1024 * 1024);
+    assert.equal(o.maxQueueSize, Number.POSITIVE_INFINITY);
+    assert.equal(resolveDeliveryOptions({ maxQueueBytes: 2_000 }).highWaterMark, 1_000, 'half of the bound given');
   });
 });
 

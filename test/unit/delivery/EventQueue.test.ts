@@ -6,18 +6,36 @@ import type { TrackedEvent } from '../../../src/event/TrackedEvent.js';
 
 const e = (id: number): TrackedEvent => ({ id: String(id), name: 'n', timestamp: new Date(0), context: {}, data: {} });
 
-test('EventQueue is a FIFO ring that wraps around', () => {
+test('EventQueue is a FIFO ring that wraps around and grows, counting bytes', () => {
   const q = new EventQueue(4);
   let next = 0;
+  let bytes = 0;
   const taken: string[] = [];
   for (let round = 0; round < 10; round++) {
-    while (!q.full) q.push(e(next++));
-    taken.push(...q.take(3).map((x) => x.id));
-    if (round % 3 === 0) taken.push(q.shift()!.id);
+    // Fills past the initial capacity every third round: the ring grows in the middle of a wrap.
+    const fill = round % 3 === 2 ? 9 : 4;
+    while (q.length < fill) {
+      q.push(e(next), next + 1);
+      bytes += ++next;
+    }
+    assert.equal(q.bytes, bytes);
+    for (const x of q.take(3)) {
+      taken.push(x.id);
+      bytes -= Number(x.id) + 1;
+    }
+    if (round % 3 === 0) {
+      assert.equal(q.headSize, Number(taken.length) + 1);
+      const x = q.shift()!;
+      taken.push(x.id);
+      bytes -= Number(x.id) + 1;
+    }
+    assert.equal(q.bytes, bytes);
   }
   taken.push(...q.take(100).map((x) => x.id));
   assert.deepEqual(taken, Array.from({ length: next }, (_, i) => String(i)));
   assert.equal(q.length, 0);
+  assert.equal(q.bytes, 0);
+  assert.equal(q.shift(), undefined);
 });
 
 test('backoffDelay: full jitter under an exponential ceiling capped at maxMs', () => {
