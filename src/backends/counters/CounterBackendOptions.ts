@@ -3,6 +3,7 @@ import { Metrics } from '../../metrics/Metrics.js';
 import type { MetricsOptions } from '../../metrics/MetricsOptions.js';
 import type { CounterSkip } from './CounterSkip.js';
 import { type CompiledRule, compileDefaultRule, compileRule, type CounterOutputs, type CounterRule } from './CounterRule.js';
+import { checkInteger } from '../../config/checkInteger.js';
 
 /** Options of {@link CounterBackend}. */
 export interface CounterBackendOptions {
@@ -66,7 +67,7 @@ export function resolveCounterBackendOptions(options: CounterBackendOptions): Re
   const compiled = rules.map((rule: CounterRule, i) => compileRule(rule, i));
   const defaultRule = options.defaultRule ?? d.defaultRule;
   const dedupeWindow = options.dedupeWindow ?? d.dedupeWindow;
-  if (!Number.isInteger(dedupeWindow) || dedupeWindow < 0) throw new ConfigurationError('dedupeWindow', `expected an integer ≥ 0, got ${String(dedupeWindow)}`);
+  checkInteger('dedupeWindow', dedupeWindow);
   if (options.onSkip !== undefined && typeof options.onSkip !== 'function') throw new ConfigurationError('onSkip', 'expected a function (skip) => void');
   // Compile the rules before creating a Metrics, so a bad rule leaves no timer or connection behind.
   const compiledDefault = defaultRule === false ? undefined : compileDefaultRule(defaultRule);

@@ -1,6 +1,6 @@
-import { ConfigurationError } from '../../errors.js';
 import type { TrackedEvent } from '../../event/TrackedEvent.js';
 import type { Backend } from '../Backend.js';
+import { checkInteger } from '../../config/checkInteger.js';
 
 /** Defaults of {@link MemoryBackendOptions}. */
 export const DEFAULT_MEMORY_BACKEND_OPTIONS = Object.freeze({ limit: Infinity });
@@ -26,9 +26,7 @@ export class MemoryBackend implements Backend {
 
   constructor(options: MemoryBackendOptions = {}) {
     const limit = options.limit ?? DEFAULT_MEMORY_BACKEND_OPTIONS.limit;
-    if (limit !== Infinity && (!Number.isInteger(limit) || limit < 0)) {
-      throw new ConfigurationError('limit', `expected an integer ≥ 0 (or Infinity), got ${String(limit)}`);
-    }
+    if (limit !== Infinity) checkInteger('limit', limit);
     this.limit = limit;
   }
 

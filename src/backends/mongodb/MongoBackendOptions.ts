@@ -1,6 +1,7 @@
 import { ConfigurationError, type EventTrackError } from '../../errors.js';
 import type { MongoClientLike } from './driver.js';
 import type { MongoConnectionOptions } from './MongoConnectionOptions.js';
+import { checkInteger } from '../../config/checkInteger.js';
 
 /** A write concern (the driver's `WriteConcernSettings`). */
 export interface WriteConcernSettings {
@@ -85,9 +86,7 @@ export function resolveMongoBackendOptions(options: MongoBackendOptions): Resolv
     return path;
   });
   const { retentionSeconds } = options;
-  if (retentionSeconds !== undefined && (!Number.isInteger(retentionSeconds) || retentionSeconds <= 0)) {
-    throw new ConfigurationError('retentionSeconds', `expected a positive integer number of seconds, got ${String(retentionSeconds)}`);
-  }
+  if (retentionSeconds !== undefined) checkInteger('retentionSeconds', retentionSeconds, { min: 1 });
   if (options.indexes !== undefined && typeof options.indexes !== 'boolean') throw new ConfigurationError('indexes', 'expected true or false');
   if (options.onIndexError !== undefined && typeof options.onIndexError !== 'function') {
     throw new ConfigurationError('onIndexError', 'expected a function (error) => void');

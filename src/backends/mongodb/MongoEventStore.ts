@@ -7,6 +7,7 @@ import { DEFAULT_MONGO_CLOSE_TIMEOUT_MS, MongoConnection } from './MongoConnecti
 import type { MongoConnectionOptions } from './MongoConnectionOptions.js';
 import { foldRollup, mayBeUnsupported, ROLLUP_MODES, type RollupMode, type RollupQuery, type RollupRow, rollupGroupStage } from './rollup.js';
 import { type EventDocument, fromDocument } from './toDocument.js';
+import { checkInteger } from '../../config/checkInteger.js';
 
 /** Options of {@link MongoEventStore}: where the events are (as for `MongoBackend`) and how to read them. */
 export interface MongoEventStoreOptions<C extends MongoClientLike = MongoClientLike> extends MongoConnectionOptions<C> {
@@ -53,7 +54,7 @@ export class MongoEventStore<C extends MongoClientLike = MongoClientLike> {
 
   constructor(options: MongoEventStoreOptions<C>) {
     const batchSize = options.batchSize ?? DEFAULT_MONGO_EVENT_STORE_OPTIONS.batchSize;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigurationError('batchSize', `expected a positive integer, got ${String(batchSize)}`);
+    checkInteger('batchSize', batchSize, { min: 1 });
     const rollupMode = options.rollupMode ?? DEFAULT_MONGO_EVENT_STORE_OPTIONS.rollupMode;
     if (!ROLLUP_MODES.includes(rollupMode)) throw new ConfigurationError('rollupMode', `expected one of ${ROLLUP_MODES.join(', ')}, got ${JSON.stringify(rollupMode)}`);
     this.connection = new MongoConnection(options);
