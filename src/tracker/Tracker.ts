@@ -120,6 +120,13 @@ export class Tracker<E extends EventMap = NoEvents> {
    * (`delivery.highWaterMark`), as `stream.write` does: a loop that emits
    * much should then `await tracker.drain()` before going on. `true`
    * otherwise, whether this event was accepted or not.
+   *
+   * @example
+   * ```ts
+   * const tracker = createTracker({ backends: { memory: new MemoryBackend() } });
+   * tracker.emit('navigation.request', { url: '/courses' });   // queued; never throws, never awaits
+   * tracker.emit('video.play', { position: 12.5 }, { timestamp: new Date('2026-01-01T00:00:00Z') });
+   * ```
    */
   emit<N extends string>(name: N, ...args: EmitArgs<E, N, EmitOptions>): boolean;
   emit(name: string, data?: unknown, options?: EmitOptions): boolean {
@@ -267,7 +274,18 @@ export class Tracker<E extends EventMap = NoEvents> {
     return false;
   }
 
-  /** Runs `fn` inside a context frame `name` adding `ctx`; returns what `fn` returns (a promise for async `fn`). */
+  /**
+   * Runs `fn` inside a context frame `name` adding `ctx`; returns what `fn` returns (a promise for async `fn`).
+   *
+   * @example
+   * ```ts
+   * await tracker.context('request', { user_id: 7, path: '/courses' }, async () => {
+   *   await tracker.context('course', { course_id: 'c1' }, async () => {
+   *     tracker.emit('course.viewed');   // context: { user_id: 7, path: '/courses', course_id: 'c1' }
+   *   });
+   * });
+   * ```
+   */
   context<R>(name: string, ctx: Record<string, unknown> | undefined, fn: () => R): R {
     return this.contexts.run(name, ctx, fn);
   }

@@ -29,8 +29,15 @@ import { bulkFailures, isBulkWriteError, isOversizeError, sizeLimitOf } from './
  *   (see `idleCloseMs`), and by `close(timeoutMs)`. A `client` of the
  *   application (mongodb 6 or 7) is used as it is.
  *
+ * @example
  * ```ts
- * const tracker = createTracker({ backends: { mongo: new MongoBackend({ url: 'mongodb://127.0.0.1:27017/' }) } });
+ * import { createTracker, MongoBackend } from 'eventtrack';
+ *
+ * const tracker = createTracker({
+ *   backends: {
+ *     mongo: new MongoBackend({ url: 'mongodb://127.0.0.1:27017/', db: 'app', contextIndexes: ['user_id'], retentionSeconds: 90 * 86_400 }),
+ *   },
+ * });
  * ```
  */
 export class MongoBackend<C extends MongoClientLike = MongoClientLike> implements Backend {

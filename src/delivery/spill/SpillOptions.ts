@@ -2,7 +2,7 @@ import { ConfigurationError } from '../../errors.js';
 
 /**
  * When the delivery layer writes an event to the spill (used by the Dispatcher,
- * not by {@link SpillLog} itself):
+ * not by the spill log itself):
  * - `overflow`: only what memory cannot hold or a failing backend cannot take;
  * - `always`: every event, before it is queued (a write-ahead log).
  */
