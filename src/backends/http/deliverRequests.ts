@@ -1,4 +1,5 @@
 import { type EventFailure, PartialDeliveryError } from '../../errors.js';
+import { messageOf } from '../../delivery/messageOf.js';
 import { retryAfterOf } from '../../delivery/backoff.js';
 
 /** A failure the sender marked as permanent (`error.retryable === false`). */
@@ -42,7 +43,7 @@ export async function deliverRequests(
     }
   }
   if (failures.length === 0) return;
-  const error = new PartialDeliveryError(failures);
+  const error = new PartialDeliveryError(failures, `${failures.length} event(s) of the batch failed, the first: ${messageOf(failures[0]!.error)}`);
   if (retryAfterMs > 0) Object.defineProperty(error, 'retryAfterMs', { value: retryAfterMs, enumerable: true });
   throw error;
 }
