@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SegmentBackend } from '../../../src/backends/http/SegmentBackend.js';
-import { PartialDeliveryError, ValidationError } from '../../../src/errors.js';
+import { type PartialDeliveryError, type ValidationError } from '../../../src/errors.js';
 import { createTracker } from '../../../src/tracker/createTracker.js';
 import type { DropNotice } from '../../../src/tracker/TrackerEvents.js';
 import { type ApiServer, segmentServer } from './apiServers.js';
