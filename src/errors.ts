@@ -197,3 +197,30 @@ export class SpillLockedError extends ConfigurationError {
     this.pid = pid;
   }
 }
+
+/**
+ * A forwarding backend's HTTP request got an answer other than 2xx.
+ * `retryable` is `false` for answers a retry cannot change (400, 401, 403,
+ * 413, …): the delivery layer drops those events as `rejected` at once; 408,
+ * 429 and 5xx are retried, no sooner than `retryAfterMs` (the server's
+ * `Retry-After`) when the server sent one.
+ */
+export class HttpStatusError extends EventTrackError {
+  /** The HTTP status code. */
+  readonly status: number;
+  /** Whether retrying the same request may succeed. */
+  readonly retryable: boolean;
+  /** The server's `Retry-After`, in ms (0 when it sent none). */
+  readonly retryAfterMs: number;
+  /** The start of the response body (at most 1 MB), for the report. */
+  readonly body: string;
+
+  constructor(status: number, body: string, options: { retryAfterMs?: number; url?: string } = {}) {
+    const retryable = status === 408 || status === 429 || status >= 500;
+    super(`${options.url ?? 'the server'} answered ${status}${body === '' ? '' : `: ${body.slice(0, 500)}`}`, { code: 'ERR_EVENTTRACK_HTTP_STATUS' });
+    this.status = status;
+    this.retryable = retryable;
+    this.retryAfterMs = options.retryAfterMs ?? 0;
+    this.body = body;
+  }
+}

@@ -196,3 +196,20 @@ export type { BackendFactory, ProcessorFactory } from './config/types.js';
 export { buildBackend, buildProcessor, resolveTrackerConfig } from './config/buildSpec.js';
 export { loadConfig } from './config/loadConfig.js';
 export type { BackendSpec, ProcessorSpec, StoreSpec, RegExpSpec, NameMatcherSpec, ProcessorEntry, BackendEntry, TrackerConfig } from './config/specs.js';
+
+// ── forwarding (issue 16)
+export { HttpStatusError } from './errors.js';
+export { HttpBackend, DEFAULT_HTTP_BACKEND_OPTIONS } from './backends/http/HttpBackend.js';
+export type { HttpBackendOptions, HttpBodyFormat } from './backends/http/HttpBackend.js';
+export {
+  MixpanelBackend,
+  DEFAULT_MIXPANEL_BACKEND_OPTIONS,
+  MIXPANEL_MAX_EVENTS_PER_REQUEST,
+  MIXPANEL_MAX_REQUEST_BYTES,
+  MIXPANEL_MAX_EVENT_BYTES,
+} from './backends/http/MixpanelBackend.js';
+export type { MixpanelBackendOptions, MixpanelServiceAccount } from './backends/http/MixpanelBackend.js';
+export { SegmentBackend, DEFAULT_SEGMENT_BACKEND_OPTIONS, SEGMENT_MAX_REQUEST_BYTES, SEGMENT_MAX_EVENT_BYTES } from './backends/http/SegmentBackend.js';
+export type { SegmentBackendOptions } from './backends/http/SegmentBackend.js';
+export { verifySignature, signBody, SIGNATURE_HEADER, DEFAULT_VERIFY_SIGNATURE_OPTIONS } from './backends/http/signature.js';
+export type { VerifySignatureOptions } from './backends/http/signature.js';

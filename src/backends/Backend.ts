@@ -9,6 +9,8 @@ import type { TrackedEvent } from '../event/TrackedEvent.js';
  * backoff (so `send` must be idempotent per event id); a backend that can tell
  * which events of a batch failed throws a {@link PartialDeliveryError} so that
  * only those are retried or dropped.
+ * An error with `retryable: false` drops its events at once; one with a
+ * numeric `retryAfterMs` (a server's `Retry-After`) is retried no sooner.
  */
 export interface Backend {
   /** Writes a batch. Resolves when the batch is durable as far as the backend can tell. */

@@ -1,6 +1,9 @@
 import { CounterBackend } from '../backends/counters/CounterBackend.js';
 import type { CounterBackendOptions } from '../backends/counters/CounterBackendOptions.js';
 import type { CounterRule } from '../backends/counters/CounterRule.js';
+import { HttpBackend, type HttpBackendOptions } from '../backends/http/HttpBackend.js';
+import { MixpanelBackend, type MixpanelBackendOptions } from '../backends/http/MixpanelBackend.js';
+import { SegmentBackend, type SegmentBackendOptions } from '../backends/http/SegmentBackend.js';
 import { LoggerBackend, type LoggerBackendOptions } from '../backends/logger/LoggerBackend.js';
 import { MemoryBackend, type MemoryBackendOptions } from '../backends/memory/MemoryBackend.js';
 import { MongoBackend } from '../backends/mongodb/MongoBackend.js';
@@ -89,6 +92,9 @@ export const BUILTIN_BACKEND_TYPES: Readonly<Record<string, BackendFactory>> = O
   memory: (options) => new MemoryBackend(options as MemoryBackendOptions),
   logger: (options) => new LoggerBackend(options as LoggerBackendOptions),
   mongodb: (options) => new MongoBackend(options as unknown as MongoBackendOptions),
+  mixpanel: (options) => new MixpanelBackend(options as MixpanelBackendOptions),
+  segment: (options) => new SegmentBackend(options as unknown as SegmentBackendOptions),
+  http: (options) => new HttpBackend(options as unknown as HttpBackendOptions),
   counters,
   router,
 });

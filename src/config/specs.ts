@@ -29,7 +29,7 @@ export type ProcessorEntry = Processor | ProcessorSpec | null | undefined | fals
  * `{ type: 'logger', options: { path: 'events.jsonl' }, processors: [...], include: ['page.*'] }`.
  */
 export interface BackendSpec {
-  /** A built-in type (`memory`, `logger`, `mongodb`, `counters`, `router`) or one added with `registerBackendType`. */
+  /** A built-in type (`memory`, `logger`, `mongodb`, `counters`, `router`, `mixpanel`, `segment`, `http`) or one added with `registerBackendType`. */
   type: string;
   /** Handed to the type's factory (the backend's constructor options). Default `{}`. */
   options?: Record<string, unknown>;

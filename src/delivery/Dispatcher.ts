@@ -1,7 +1,7 @@
 import type { Backend } from '../backends/Backend.js';
 import { BackendError, PartialDeliveryError } from '../errors.js';
 import type { TrackedEvent } from '../event/TrackedEvent.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, retryAfterOf } from './backoff.js';
 import type { DeliveryOptions } from './DeliveryOptions.js';
 import { type BackendStats, countDrop, type DropReason } from './DeliveryStats.js';
 import { EventQueue } from './EventQueue.js';
@@ -588,7 +588,8 @@ export class Dispatcher {
     batch.attempt++;
     this.counters.retried++;
     this.checkWaiters();
-    const delay = backoffDelay(batch.attempt - 1, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs);
+    // A server's Retry-After (`error.retryAfterMs`) is a minimum.
+    const delay = Math.max(backoffDelay(batch.attempt - 1, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs), retryAfterOf(error));
     batch.retryTimer = setTimeout(() => {
       batch.retryTimer = undefined;
       void this.send(batch);
