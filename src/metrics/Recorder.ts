@@ -6,6 +6,8 @@ import type { KeyLayout } from './keys.js';
 import { checkAmount, checkEntity, checkMember, checkName, toEpochMs } from './names.js';
 import type { Retention } from './retention.js';
 import { Series } from './Series.js';
+import { BinMapper, TIMING_FIELDS } from './timing/sketches.js';
+import type { TimingOptions } from './types.js';
 import type { MetricOptions, RecordMetricsOptions, SetMetricByDayOptions, TimeInput, TrackMetricOptions, UniqueOptions } from './types.js';
 import { WriteBuffer } from './WriteBuffer.js';
 
@@ -36,8 +38,12 @@ export class Recorder {
   private readonly buffer = new WriteBuffer();
   private readonly ranks: readonly number[];
   private readonly uniqueRanks: readonly number[];
+  private readonly timingRanks: readonly number[];
+  private readonly timingRelativeAccuracy: number;
   private metricSeries = new Map<string, Series>();
   private uniqueSeries = new Map<string, Series>();
+  private timingSeries = new Map<string, Series>();
+  private bins: BinMapper | undefined;
   private entitySeries = new Map<string, Series>();
   private dirty: Series[] = [];
   private generation = 0;
@@ -50,11 +56,20 @@ export class Recorder {
     private readonly layout: KeyLayout,
     private readonly calendar: Calendar,
     private readonly retention: Retention,
-    options: { granularityRanks: readonly number[]; uniqueRanks: readonly number[]; maxBufferedWrites: number; clock: () => number },
+    options: {
+      granularityRanks: readonly number[];
+      uniqueRanks: readonly number[];
+      timingRanks: readonly number[];
+      timingRelativeAccuracy: number;
+      maxBufferedWrites: number;
+      clock: () => number;
+    },
     private readonly hooks: RecorderHooks,
   ) {
     this.ranks = options.granularityRanks;
     this.uniqueRanks = options.uniqueRanks;
+    this.timingRanks = options.timingRanks;
+    this.timingRelativeAccuracy = options.timingRelativeAccuracy;
     this.maxBufferedWrites = options.maxBufferedWrites;
     this.clock = options.clock;
   }
@@ -134,6 +149,47 @@ export class Recorder {
       const nx = series.expiries[rank]!;
       if (nx !== 0 && nx <= now) this.expiredWrites += 1;
       else this.buffer.pfadd(series.keys[rank]!, value, nx);
+    }
+    this.afterWrite();
+  }
+
+  /**
+   * A duration into the slug's timing buckets: per bucket, its DDSketch bin field and `n` are incremented, `s` gets
+   * the duration, `lo`/`hi` are lowered/raised to it; all coalesced in the buffer until the flush.
+   */
+  timing(slug: string, ms: number, options?: TimingOptions): void {
+    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw new ValidationError('invalid_number', `ms must be a finite number of milliseconds ≥ 0, got ${String(ms)}`);
+    }
+    const series = this.timingSeries.get(slug) ?? this.newSeries(this.timingSeries, slug, slug, this.layout.timingBase(slug), this.timingRanks, true);
+    const at = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
+    if (options?.category !== undefined) checkName('category', options.category);
+    if (this.closed) return this.hooks.dropped(1);
+    this.reserve('ms', ms);
+    const field = (this.bins ??= new BinMapper(this.timingRelativeAccuracy)).field(ms);
+    if (series.generation !== this.generation) {
+      series.generation = this.generation;
+      this.buffer.sadd(this.layout.timingsKey, slug);
+    }
+    if (options?.category !== undefined) {
+      this.buffer.sadd(this.layout.categoryKey(options.category), slug);
+      this.buffer.sadd(this.layout.categoriesKey, options.category);
+    }
+    series.keysFor(this.calendar.slotsAt(at));
+    const now = this.clock() / 1000;
+    for (const rank of series.ranks) {
+      const nx = series.expiries[rank]!;
+      if (nx !== 0 && nx <= now) {
+        this.expiredWrites += 1;
+        continue;
+      }
+      const key = series.keys[rank]!;
+      this.buffer.incr(key, field, 1, nx);
+      this.buffer.incr(key, TIMING_FIELDS.count, 1, nx);
+      this.buffer.incr(key, TIMING_FIELDS.sum, ms, nx);
+      this.buffer.extreme(key, TIMING_FIELDS.min, ms, nx, false);
+      this.buffer.extreme(key, TIMING_FIELDS.max, ms, nx, true);
     }
     this.afterWrite();
   }
@@ -317,7 +373,7 @@ export class Recorder {
     const ops = writes > 0 ? this.buffer.take() : [];
     this.pendingAbs = 0;
     if (writes > 0) this.generation += 1; // registrations go out again with the next batch
-    if (this.metricSeries.size + this.entitySeries.size + this.uniqueSeries.size > SERIES_CACHE_LIMIT) this.resetSeries();
+    if (this.metricSeries.size + this.entitySeries.size + this.uniqueSeries.size + this.timingSeries.size > SERIES_CACHE_LIMIT) this.resetSeries();
     return { ops, writes };
   }
 
@@ -333,6 +389,7 @@ export class Recorder {
   forgetSlug(slug: string): void {
     this.metricSeries.delete(slug);
     this.uniqueSeries.delete(slug);
+    this.timingSeries.delete(slug);
   }
 
   /** Makes every series register its slug again with the next write. */
@@ -355,6 +412,7 @@ export class Recorder {
   resetSeries(): void {
     this.metricSeries = new Map();
     this.uniqueSeries = new Map();
+    this.timingSeries = new Map();
     this.entitySeries = new Map();
     this.dirty = [];
     this.generation += 1;
