@@ -40,7 +40,7 @@ await tracker.shutdown();
 if (memory.events.length !== 1) throw new Error('the core did not deliver');`;
 
 /** Loaded only by the features that need them. */
-const NOT_IN_CORE = ['ajv', 'ajv-formats', 'express', 'fastify', 'koa', '@koa/router', '@opentelemetry/api'];
+const NOT_IN_CORE = ['ajv', 'ajv-formats', 'express', 'fastify', 'koa', '@koa/router', '@opentelemetry/api', '@datadog/sketches-js'];
 
 /** The database drivers: optional peers, loaded at first use (issue #9). */
 const DRIVERS = ['mongodb', 'ioredis', 'bson'];
