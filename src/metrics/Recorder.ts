@@ -6,7 +6,8 @@ import type { KeyLayout } from './keys.js';
 import { checkAmount, checkEntity, checkMember, checkName, toEpochMs } from './names.js';
 import type { Retention } from './retention.js';
 import { Series } from './Series.js';
-import { BinMapper, TIMING_FIELDS } from './timing/sketches.js';
+import { BinMapper } from './timing/sketches.js';
+import { PendingTiming } from './timing/PendingTiming.js';
 import type { TimingOptions } from './types.js';
 import type { MetricOptions, RecordMetricsOptions, SetMetricByDayOptions, TimeInput, TrackMetricOptions, UniqueOptions } from './types.js';
 import { WriteBuffer } from './WriteBuffer.js';
@@ -44,6 +45,8 @@ export class Recorder {
   private uniqueSeries = new Map<string, Series>();
   private timingSeries = new Map<string, Series>();
   private bins: BinMapper | undefined;
+  /** Timing series holding durations in process (`Series.pendingTiming`), spilled at `take()`. */
+  private timingDirty: Series[] = [];
   private entitySeries = new Map<string, Series>();
   private dirty: Series[] = [];
   private generation = 0;
@@ -158,7 +161,7 @@ export class Recorder {
    * the duration, `lo`/`hi` are lowered/raised to it; all coalesced in the buffer until the flush.
    */
   timing(slug: string, ms: number, options?: TimingOptions): void {
-    if (this.buffer.size + this.dirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
+    if (this.buffer.size + this.dirty.length + this.timingDirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
       throw new ValidationError('invalid_number', `ms must be a finite number of milliseconds ≥ 0, got ${String(ms)}`);
     }
@@ -167,7 +170,7 @@ export class Recorder {
     if (options?.category !== undefined) checkName('category', options.category);
     if (this.closed) return this.hooks.dropped(1);
     this.reserve('ms', ms);
-    const field = (this.bins ??= new BinMapper(this.timingRelativeAccuracy)).field(ms);
+    const bins = (this.bins ??= new BinMapper(this.timingRelativeAccuracy));
     if (series.generation !== this.generation) {
       series.generation = this.generation;
       this.buffer.sadd(this.layout.timingsKey, slug);
@@ -177,20 +180,27 @@ export class Recorder {
       this.buffer.sadd(this.layout.categoriesKey, options.category);
     }
     series.keysFor(this.calendar.slotsAt(at));
-    const now = this.clock() / 1000;
-    for (const rank of series.ranks) {
-      const nx = series.expiries[rank]!;
-      if (nx !== 0 && nx <= now) {
-        this.expiredWrites += 1;
-        continue;
+    let pending = series.pendingTiming;
+    if (pending === undefined) pending = series.pendingTiming = new PendingTiming();
+    if (pending.count > 0) {
+      for (const rank of series.ranks) {
+        if (pending.keys[rank] !== series.keys[rank]) {
+          this.expiredWrites += pending.spill(this.buffer, series.ranks, this.clock() / 1000);
+          break;
+        }
       }
-      const key = series.keys[rank]!;
-      this.buffer.incr(key, field, 1, nx);
-      this.buffer.incr(key, TIMING_FIELDS.count, 1, nx);
-      this.buffer.incr(key, TIMING_FIELDS.sum, ms, nx);
-      this.buffer.extreme(key, TIMING_FIELDS.min, ms, nx, false);
-      this.buffer.extreme(key, TIMING_FIELDS.max, ms, nx, true);
     }
+    if (pending.count === 0) {
+      for (const rank of series.ranks) {
+        pending.keys[rank] = series.keys[rank]!;
+        pending.expiries[rank] = series.expiries[rank]!;
+      }
+      if (!pending.listed) {
+        pending.listed = true;
+        this.timingDirty.push(series);
+      }
+    }
+    pending.add(bins.key(ms), ms);
     this.afterWrite();
   }
 
@@ -369,6 +379,7 @@ export class Recorder {
   take(): { ops: WriteOp[]; writes: number } {
     for (const series of this.dirty) if (series.second !== -1) this.spill(series);
     this.dirty = [];
+    this.spillTimings();
     const writes = this.buffer.size;
     const ops = writes > 0 ? this.buffer.take() : [];
     this.pendingAbs = 0;
@@ -377,8 +388,22 @@ export class Recorder {
     return { ops, writes };
   }
 
+  private spillTimings(): void {
+    if (this.timingDirty.length === 0) return;
+    const now = this.clock() / 1000;
+    for (const series of this.timingDirty) {
+      const pending = series.pendingTiming;
+      if (pending === undefined) continue;
+      pending.listed = false;
+      if (pending.count > 0) this.expiredWrites += pending.spill(this.buffer, series.ranks, now);
+    }
+    this.timingDirty = [];
+  }
+
   /** Forgets everything buffered and pending. */
   discardAll(): void {
+    for (const series of this.timingDirty) series.pendingTiming = undefined;
+    this.timingDirty = [];
     this.buffer.take();
     this.pendingAbs = 0;
     for (const series of this.dirty) series.second = -1;
@@ -401,12 +426,12 @@ export class Recorder {
   get bufferedWrites(): number {
     let pending = 0;
     for (const series of this.dirty) if (series.second !== -1) pending += 1;
-    return this.buffer.size + pending;
+    return this.buffer.size + pending + this.timingDirty.length;
   }
 
   /** True when something waits for the next flush. */
   get hasPending(): boolean {
-    return this.buffer.size > 0 || this.dirty.length > 0;
+    return this.buffer.size > 0 || this.dirty.length > 0 || this.timingDirty.length > 0;
   }
 
   resetSeries(): void {

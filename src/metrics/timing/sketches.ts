@@ -25,8 +25,9 @@ export class BinMapper {
     this.minPossible = this.mapping.minPossible;
   }
 
-  field(ms: number): string {
-    return ms > this.minPossible ? String(this.mapping.key(ms)) : ZERO_FIELD;
+  /** The bin key of `ms`, `undefined` for the zero bin. */
+  key(ms: number): number | undefined {
+    return ms > this.minPossible ? this.mapping.key(ms) : undefined;
   }
 }
 

@@ -170,7 +170,8 @@ export function timingConformance(name: string, target: ConformanceTarget): void
         assert.deepEqual(z!.percentiles, { '50': [NaN, 0], '100': [NaN, reference.getValueAtQuantile(1)] });
         assert.ok(Math.abs(reference.getValueAtQuantile(1) - 8) <= 0.08);
         assert.deepEqual(timed!.count, [0, 1]);
-        assert.equal(timed!.sum[1], ms);
+        assert.ok(Math.abs(timed!.sum[1]! - ms) <= ms * 1e-12, 'the sum of a fractional duration is exact to double precision (HINCRBYFLOAT)');
+        assert.equal(timed!.max[1], ms, 'min and max are stored exactly');
         assert.deepEqual(none!.count, [0, 0]);
         assert.deepEqual(await metrics.timingSlugs(), ['timed', 'z']);
         assert.deepEqual(await metrics.categorySlugs('api'), ['z']);
@@ -206,6 +207,17 @@ export function timingConformance(name: string, target: ConformanceTarget): void
         assert.equal(summary.min, 1);
         assert.equal(summary.max, 100);
         assert.ok(Math.abs(summary.percentiles['50']! - 50) <= 0.5);
+      });
+    });
+
+    it('retention as counters: a timing older than its hour retention skips the hour bucket (expiredWrites) and keeps the day', async () => {
+      await withMetrics(target, { retention: { ...FOREVER, hour: 3600 } }, async (metrics) => {
+        metrics.timing('old', 10, { timestamp: NOW - 2 * DAY });
+        await metrics.flush();
+        assert.equal(metrics.stats().expiredWrites, 1);
+        const daily = await metrics.getTimingHistory('old', { granularity: 'day', since: NOW - 2 * DAY, until: NOW - 2 * DAY });
+        const hourly = await metrics.getTimingHistory('old', { granularity: 'hour', since: NOW - 2 * DAY, until: NOW - 2 * DAY });
+        assert.deepEqual([daily.series[0]!.count, hourly.series[0]!.count], [[1], [0]]);
       });
     });
 
