@@ -51,7 +51,7 @@ export interface CounterOutputs {
   gauge?: string;
   /**
    * Path of a duration in ms to record as a timing of `slug`: `metrics.timing(slug, ms, { timestamp, category })`,
-   * e.g. `'data.duration_ms'` for the request middleware's `request` events (percentiles with
+   * e.g. `'data.duration_ms'` for the request middleware's `http.request` events (percentiles with
    * `getTimingHistory`). A missing, non-number or negative value is skipped (reason `missing`, `wrong-type` or
    * `invalid`). Default: none.
    */
