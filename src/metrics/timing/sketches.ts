@@ -1,8 +1,9 @@
 // @datadog/sketches-js is loaded at the first timing write or read, not with the core (test/unit/package/importCost).
 import { createRequire } from 'node:module';
+import type * as Sketches from '@datadog/sketches-js';
 import type { DDSketch } from '@datadog/sketches-js';
 
-type SketchesModule = typeof import('@datadog/sketches-js');
+type SketchesModule = typeof Sketches;
 
 let loaded: SketchesModule | undefined;
 
