@@ -69,4 +69,16 @@ tracker.define('a.b', { description: 'A test event.', version: 1, schema: { type
 await tracker.shutdown();`);
     assert.ok(names.has('ajv'), [...names].join(', '));
   });
+
+  it('@datadog/sketches-js is loaded at the first timing, not by counters', async () => {
+    const counting = `
+const { Metrics } = await import('./src/index.ts');
+const metrics = new Metrics();
+metrics.metric('a');
+await metrics.getMetricHistory('a', { limit: 1 });
+await metrics.close();`;
+    assert.ok(!(await packagesLoadedBy(counting)).has('@datadog/sketches-js'));
+    const timing = counting.replace("metrics.metric('a');", "metrics.timing('a', 12);");
+    assert.ok((await packagesLoadedBy(timing)).has('@datadog/sketches-js'));
+  });
 });
