@@ -72,7 +72,7 @@ export interface MetricsStats {
  * redis_metrics APIs in one.
  *
  * Writes (`metric`, `setMetric`, `recordMetrics`, `gauge`, `unique`,
- * `trackMetric`, `trackCount`, `setMetricByDay`) are synchronous: they only
+ * `trackMetric`, `trackCount`, `setMetricByDay`, `timing`) are synchronous: they only
  * coalesce into an in-process buffer, which is flushed every
  * `flushIntervalMs`, when `maxBufferedWrites` is reached, on `flush()` and on
  * `close()` — one store round trip per flush. They throw `ValidationError` for
