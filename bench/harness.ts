@@ -95,6 +95,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
   const names = [options.subject, ...options.peers];
   const rates = new Map<string, number[]>(names.map((n) => [n, []]));
   const shared = options.setup === undefined ? undefined : await options.setup();
+  const notes = new Map<string, string>(); // a case's `note`, from its last run, printed after the table
   try {
     for (let i = 0; i < runs; i++) {
       for (const name of names) {
@@ -105,8 +106,9 @@ export async function runBench(options: BenchOptions): Promise<void> {
         });
         if (child.status !== 0) throw new Error(`case ${name} failed:\n${child.stderr}`);
         const line = child.stdout.trim().split('\n').pop()!;
-        const { ops, ms } = JSON.parse(line) as { ops: number; ms: number };
+        const { ops, ms, note } = JSON.parse(line) as { ops: number; ms: number; note?: string };
         rates.get(name)!.push((ops / ms) * 1000);
+        if (note !== undefined) notes.set(name, note);
       }
     }
   } finally {
@@ -131,6 +133,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
   for (const name of names) {
     const all = rates.get(name)!;
     process.stdout.write(`  ${name.padEnd(28)} ${format(median(all)).padStart(12)}   runs: ${all.map(format).join(', ')}\n`);
+    if (notes.has(name)) process.stdout.write(`    ${notes.get(name)!}\n`);
   }
   const subjectRate = median(rates.get(options.subject)!);
   for (const peer of options.peers) {

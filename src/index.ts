@@ -114,6 +114,8 @@ export type {
   SetMetricByDayOptions,
 } from './metrics/types.js';
 export { UNCATEGORIZED } from './metrics/Registries.js';
+export type { TimingOptions, TimingHistoryOptions, TimingHistory, TimingSeries, TimingSummaryOptions, TimingSummary } from './metrics/types.js';
+export { DEFAULT_TIMING_PERCENTILES } from './metrics/timing/TimingReads.js';
 export { CounterBackend } from './backends/counters/CounterBackend.js';
 export { DEFAULT_COUNTER_BACKEND_OPTIONS } from './backends/counters/CounterBackendOptions.js';
 export type { CounterBackendOptions } from './backends/counters/CounterBackendOptions.js';

@@ -40,6 +40,17 @@ export type WriteOp =
       readonly expiry?: KeyExpiry;
       readonly fieldExpiries?: readonly number[];
     }
+  /**
+   * Lowers (`hmin`) or raises (`hmax`) each field to its value: the field becomes min/max(current, value), or the
+   * value when missing (the min and max of a timing bucket).
+   */
+  | {
+      readonly kind: 'hmin' | 'hmax';
+      readonly key: string;
+      readonly fields: readonly string[];
+      readonly values: readonly number[];
+      readonly expiry?: KeyExpiry;
+    }
   | { readonly kind: 'pfadd'; readonly key: string; readonly members: readonly string[]; readonly expiry?: KeyExpiry }
   | { readonly kind: 'sadd'; readonly key: string; readonly members: readonly string[] }
   | { readonly kind: 'srem'; readonly key: string; readonly members: readonly string[] }
@@ -111,6 +122,8 @@ export interface CounterStore {
   write(batch: WriteBatch): Promise<WriteResult>;
   /** Hash field values, `null` where missing or expired (see `fieldExpiries`); one array per read, in order. */
   readHashes(reads: readonly HashRead[]): Promise<(number | null)[][]>;
+  /** Every field of each hash (an empty object where missing), in order; for keys without field expiries (timing buckets). */
+  readWholeHashes(keys: readonly string[]): Promise<Record<string, number>[]>;
   /** String values, `null` where missing. */
   readStrings(keys: readonly string[]): Promise<(string | null)[]>;
   /** Members of each set (unordered). */

@@ -14,12 +14,15 @@ import { Recorder } from './Recorder.js';
 import { Registries } from './Registries.js';
 import { StoreAccess } from './StoreAccess.js';
 import { TimeZone } from '../time/TimeZone.js';
+import { TimingReads } from './timing/TimingReads.js';
+import { checkName } from './names.js';
 import { type ExitFlushable, unwatchExit, watchExit } from '../tracker/exitFlush.js';
 import type {
   AggregateHistory, CountOptions, EntityMetricPair, EntityMetricsOptions, EntityRangeOptions,
   EntitySeries, MetricHistory, MetricOptions, MetricValues, RangeOptions, RecordMetricsOptions, SetMetricByDayOptions, SlugValues, TimeInput,
   TrackMetricOptions, UniqueOptions, UniqueRangeOptions,
 } from './types.js';
+import type { TimingHistory, TimingHistoryOptions, TimingOptions, TimingSummary, TimingSummaryOptions } from './types.js';
 
 /** Events of {@link Metrics} (an eventemitter3 emitter; an unheard `error` is not thrown). */
 export interface MetricsEvents {
@@ -69,7 +72,7 @@ export interface MetricsStats {
  * redis_metrics APIs in one.
  *
  * Writes (`metric`, `setMetric`, `recordMetrics`, `gauge`, `unique`,
- * `trackMetric`, `trackCount`, `setMetricByDay`) are synchronous: they only
+ * `trackMetric`, `trackCount`, `setMetricByDay`, `timing`) are synchronous: they only
  * coalesce into an in-process buffer, which is flushed every
  * `flushIntervalMs`, when `maxBufferedWrites` is reached, on `flush()` and on
  * `close()` — one store round trip per flush. They throw `ValidationError` for
@@ -104,10 +107,11 @@ export class Metrics extends EventEmitter<MetricsEvents> {
   private readonly reads: MetricReads;
   private readonly entities: EntityReads;
   private readonly registries: Registries;
+  private readonly timings: TimingReads;
   private readonly recorder: Recorder;
   private readonly queue: BatchQueue;
   private readonly clock: () => number;
-  private timer: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
   private flushScheduled = false;
   private backgroundFlushing = false;
   private collecting = false;
@@ -147,6 +151,7 @@ export class Metrics extends EventEmitter<MetricsEvents> {
     this.reads = new MetricReads(this.access);
     this.entities = new EntityReads(this.access);
     this.registries = new Registries(this.access);
+    this.timings = new TimingReads(this.access);
     this.recorder = new Recorder(
       this.layout,
       this.calendar,
@@ -154,6 +159,8 @@ export class Metrics extends EventEmitter<MetricsEvents> {
       {
         granularityRanks: this.options.granularities.map(granularityRank),
         uniqueRanks: this.options.uniqueGranularities.map(granularityRank),
+        timingRanks: this.options.timingGranularities.map(granularityRank),
+        timingRelativeAccuracy: this.options.timingRelativeAccuracy,
         maxBufferedWrites: this.options.maxBufferedWrites,
         clock: this.clock,
       },
@@ -185,8 +192,8 @@ export class Metrics extends EventEmitter<MetricsEvents> {
         dropped: (reason, writes, error) => this.dropped(reason, writes, error),
       },
     );
-    this.timer = setInterval(() => this.backgroundFlush(), this.options.flushIntervalMs);
-    this.timer.unref();
+    this.flushTimer = setInterval(() => this.backgroundFlush(), this.options.flushIntervalMs);
+    this.flushTimer.unref();
     // A process that ends on its own (no close) still gets its writes out: flushed when the loop runs dry.
     this.exitHook = {
       acceptedCount: () => {
@@ -281,6 +288,58 @@ export class Metrics extends EventEmitter<MetricsEvents> {
    */
   setMetricByDay(entity: string | number, metric: string, day: TimeInput, value: number, options?: SetMetricByDayOptions): void {
     this.recorder.setMetricByDay(entity, metric, day, value, options);
+  }
+
+  // ── timings (DDSketch per bucket; reads in timing/TimingReads) ─────────────
+
+  /**
+   * Records a duration (ms ≥ 0) for `slug` into its bucket at every timing granularity
+   * (`timingGranularities`): a DDSketch bin count plus count, sum, min and max, coalesced in process and applied
+   * at most once like counters. Percentiles read back are within `timingRelativeAccuracy` (default 1 %).
+   * @throws ValidationError for an invalid slug, category, timestamp, or a negative or non-finite `ms`.
+   */
+  timing(slug: string, ms: number, options?: TimingOptions): void {
+    this.recorder.timing(slug, ms, options);
+  }
+
+  /**
+   * Starts a timer for `slug`: the returned function records the milliseconds elapsed since (once per call, as
+   * {@link timing} at the time of the stop) and returns them.
+   * @throws ValidationError for an invalid slug (at the start).
+   */
+  timer(slug: string, options?: TimingOptions): () => number {
+    checkName('slug', slug);
+    const started = performance.now();
+    return () => {
+      const ms = performance.now() - started;
+      this.timing(slug, ms, options);
+      return ms;
+    };
+  }
+
+  /**
+   * Per bucket of `granularity` (a timing granularity; default day) from `since` to `until` (or the last `limit`,
+   * default 30): count, sum, min, max, mean and the `percentiles` (default [50, 95, 99]) of each slug. One read
+   * round trip per slug.
+   * @throws ValidationError for a granularity without timings, bad percentiles or a bad range.
+   */
+  getTimingHistory(slugs: string | readonly string[], options: TimingHistoryOptions = {}): Promise<TimingHistory> {
+    return this.timings.getTimingHistory(slugs, options);
+  }
+
+  /**
+   * A slug's timings over `since`…`until` (default now) as one distribution: the bucket sketches merged, reading
+   * the coarsest timing buckets that tile the range exactly (a calendar cover: a 3-day range from midnight reads 3
+   * day buckets, not 72 hours). The range is rounded out to the finest timing granularity.
+   * @throws ValidationError for a missing `since`, bad percentiles or a bad range.
+   */
+  getTimingSummary(slug: string, options: TimingSummaryOptions): Promise<TimingSummary> {
+    return this.timings.getTimingSummary(slug, options);
+  }
+
+  /** Every slug with timings, sorted. */
+  timingSlugs(): Promise<string[]> {
+    return this.access.readSet(this.layout.timingsKey);
   }
 
   // ── reading (implemented in MetricReads, EntityReads, Registries) ─────────
@@ -478,8 +537,8 @@ export class Metrics extends EventEmitter<MetricsEvents> {
       const deadline = Date.now() + timeoutMs;
       this.recorder.closed = true;
       unwatchExit(this.exitHook);
-      if (this.timer !== undefined) clearInterval(this.timer);
-      this.timer = undefined;
+      if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
+      this.flushTimer = undefined;
       let timer: NodeJS.Timeout | undefined;
       try {
         const flushed = this.flush();

@@ -26,6 +26,17 @@ export interface MetricsOptions {
    * Default: hour, day, week, month, year (one HLL per second or minute costs too much memory).
    */
   uniqueGranularities?: readonly Granularity[];
+  /**
+   * Granularities with a timing sketch (one Redis hash per bucket) for `timing`. Default minute, hour, day, month.
+   * `getTimingSummary` covers a range with the coarsest of them that tile it.
+   */
+  timingGranularities?: readonly Granularity[];
+  /**
+   * Relative accuracy of timing percentiles (DDSketch): a reported percentile is within this fraction of the exact
+   * one. Between 0 and 1 exclusive; default 0.01 (1 %). Changing it makes earlier timing buckets unreadable (their
+   * bins were indexed with the old accuracy): use a new key prefix.
+   */
+  timingRelativeAccuracy?: number;
   /** IANA time zone of the buckets, e.g. `'Europe/Berlin'`. Default `'UTC'`. Keep it fixed per key prefix. */
   timeZone?: string;
   /** First day of a week: `'monday'` (ISO-8601, default) or `'sunday'`. */
@@ -62,6 +73,8 @@ export interface MetricsOptions {
 export const DEFAULT_METRICS_OPTIONS = Object.freeze({
   granularities: GRANULARITIES,
   uniqueGranularities: Object.freeze(['hour', 'day', 'week', 'month', 'year'] as const) as readonly Granularity[],
+  timingGranularities: Object.freeze(['minute', 'hour', 'day', 'month'] as const) as readonly Granularity[],
+  timingRelativeAccuracy: 0.01,
   timeZone: 'UTC',
   weekStart: 'monday' as WeekStart,
   flushIntervalMs: 1000,
@@ -78,6 +91,8 @@ export const DEFAULT_METRICS_OPTIONS = Object.freeze({
 export interface ResolvedMetricsOptions {
   granularities: readonly Granularity[];
   uniqueGranularities: readonly Granularity[];
+  timingGranularities: readonly Granularity[];
+  timingRelativeAccuracy: number;
   timeZone: string;
   weekStart: WeekStart;
   retention: Retention;
@@ -97,6 +112,14 @@ function positiveInteger(option: string, value: unknown, fallback: number): numb
   return checkInteger(option, value, { min: 1 });
 }
 
+function relativeAccuracy(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0 && value < 1)) {
+    throw new ConfigurationError('timingRelativeAccuracy', `expected a number between 0 and 1 exclusive (0.01 = 1 %), got ${String(value)}`);
+  }
+  return value;
+}
+
 /** Applies defaults and validates; the time zone is checked by `TimeZone`. */
 export function resolveMetricsOptions(options: MetricsOptions): ResolvedMetricsOptions {
   if (options === null || typeof options !== 'object') throw new ConfigurationError('options', 'expected an object');
@@ -109,6 +132,8 @@ export function resolveMetricsOptions(options: MetricsOptions): ResolvedMetricsO
   return {
     granularities: resolveGranularities('granularities', options.granularities ?? d.granularities),
     uniqueGranularities: resolveGranularities('uniqueGranularities', options.uniqueGranularities ?? d.uniqueGranularities),
+    timingGranularities: resolveGranularities('timingGranularities', options.timingGranularities ?? d.timingGranularities),
+    timingRelativeAccuracy: relativeAccuracy(options.timingRelativeAccuracy, d.timingRelativeAccuracy),
     timeZone: options.timeZone ?? d.timeZone,
     weekStart,
     retention: resolveRetention(options.retention),

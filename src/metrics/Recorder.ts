@@ -6,6 +6,9 @@ import type { KeyLayout } from './keys.js';
 import { checkAmount, checkEntity, checkMember, checkName, toEpochMs } from './names.js';
 import type { Retention } from './retention.js';
 import { Series } from './Series.js';
+import { BinMapper } from './timing/sketches.js';
+import { PendingTiming } from './timing/PendingTiming.js';
+import type { TimingOptions } from './types.js';
 import type { MetricOptions, RecordMetricsOptions, SetMetricByDayOptions, TimeInput, TrackMetricOptions, UniqueOptions } from './types.js';
 import { WriteBuffer } from './WriteBuffer.js';
 
@@ -36,8 +39,14 @@ export class Recorder {
   private readonly buffer = new WriteBuffer();
   private readonly ranks: readonly number[];
   private readonly uniqueRanks: readonly number[];
+  private readonly timingRanks: readonly number[];
+  private readonly timingRelativeAccuracy: number;
   private metricSeries = new Map<string, Series>();
   private uniqueSeries = new Map<string, Series>();
+  private timingSeries = new Map<string, Series>();
+  private bins: BinMapper | undefined;
+  /** Timing series holding durations in process (`Series.pendingTiming`), spilled at `take()`. */
+  private timingDirty: Series[] = [];
   private entitySeries = new Map<string, Series>();
   private dirty: Series[] = [];
   private generation = 0;
@@ -50,11 +59,20 @@ export class Recorder {
     private readonly layout: KeyLayout,
     private readonly calendar: Calendar,
     private readonly retention: Retention,
-    options: { granularityRanks: readonly number[]; uniqueRanks: readonly number[]; maxBufferedWrites: number; clock: () => number },
+    options: {
+      granularityRanks: readonly number[];
+      uniqueRanks: readonly number[];
+      timingRanks: readonly number[];
+      timingRelativeAccuracy: number;
+      maxBufferedWrites: number;
+      clock: () => number;
+    },
     private readonly hooks: RecorderHooks,
   ) {
     this.ranks = options.granularityRanks;
     this.uniqueRanks = options.uniqueRanks;
+    this.timingRanks = options.timingRanks;
+    this.timingRelativeAccuracy = options.timingRelativeAccuracy;
     this.maxBufferedWrites = options.maxBufferedWrites;
     this.clock = options.clock;
   }
@@ -135,6 +153,54 @@ export class Recorder {
       if (nx !== 0 && nx <= now) this.expiredWrites += 1;
       else this.buffer.pfadd(series.keys[rank]!, value, nx);
     }
+    this.afterWrite();
+  }
+
+  /**
+   * A duration into the slug's timing buckets: per bucket, its DDSketch bin field and `n` are incremented, `s` gets
+   * the duration, `lo`/`hi` are lowered/raised to it; all coalesced in the buffer until the flush.
+   */
+  timing(slug: string, ms: number, options?: TimingOptions): void {
+    if (this.buffer.size + this.dirty.length + this.timingDirty.length >= this.maxBufferedWrites) this.hooks.cut(); // the bound of what waits in process
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw new ValidationError('invalid_number', `ms must be a finite number of milliseconds ≥ 0, got ${String(ms)}`);
+    }
+    const series = this.timingSeries.get(slug) ?? this.newSeries(this.timingSeries, slug, slug, this.layout.timingBase(slug), this.timingRanks, true);
+    const at = options?.timestamp === undefined ? this.clock() : toEpochMs(options.timestamp);
+    if (options?.category !== undefined) checkName('category', options.category);
+    if (this.closed) return this.hooks.dropped(1);
+    this.reserve('ms', ms);
+    const bins = (this.bins ??= new BinMapper(this.timingRelativeAccuracy));
+    if (series.generation !== this.generation) {
+      series.generation = this.generation;
+      this.buffer.sadd(this.layout.timingsKey, slug);
+    }
+    if (options?.category !== undefined) {
+      this.buffer.sadd(this.layout.categoryKey(options.category), slug);
+      this.buffer.sadd(this.layout.categoriesKey, options.category);
+    }
+    series.keysFor(this.calendar.slotsAt(at));
+    let pending = series.pendingTiming;
+    if (pending === undefined) pending = series.pendingTiming = new PendingTiming();
+    if (pending.count > 0) {
+      for (const rank of series.ranks) {
+        if (pending.keys[rank] !== series.keys[rank]) {
+          this.expiredWrites += pending.spill(this.buffer, series.ranks, this.clock() / 1000);
+          break;
+        }
+      }
+    }
+    if (pending.count === 0) {
+      for (const rank of series.ranks) {
+        pending.keys[rank] = series.keys[rank]!;
+        pending.expiries[rank] = series.expiries[rank]!;
+      }
+      if (!pending.listed) {
+        pending.listed = true;
+        this.timingDirty.push(series);
+      }
+    }
+    pending.add(bins.key(ms), ms);
     this.afterWrite();
   }
 
@@ -313,16 +379,31 @@ export class Recorder {
   take(): { ops: WriteOp[]; writes: number } {
     for (const series of this.dirty) if (series.second !== -1) this.spill(series);
     this.dirty = [];
+    this.spillTimings();
     const writes = this.buffer.size;
     const ops = writes > 0 ? this.buffer.take() : [];
     this.pendingAbs = 0;
     if (writes > 0) this.generation += 1; // registrations go out again with the next batch
-    if (this.metricSeries.size + this.entitySeries.size + this.uniqueSeries.size > SERIES_CACHE_LIMIT) this.resetSeries();
+    if (this.metricSeries.size + this.entitySeries.size + this.uniqueSeries.size + this.timingSeries.size > SERIES_CACHE_LIMIT) this.resetSeries();
     return { ops, writes };
+  }
+
+  private spillTimings(): void {
+    if (this.timingDirty.length === 0) return;
+    const now = this.clock() / 1000;
+    for (const series of this.timingDirty) {
+      const pending = series.pendingTiming;
+      if (pending === undefined) continue;
+      pending.listed = false;
+      if (pending.count > 0) this.expiredWrites += pending.spill(this.buffer, series.ranks, now);
+    }
+    this.timingDirty = [];
   }
 
   /** Forgets everything buffered and pending. */
   discardAll(): void {
+    for (const series of this.timingDirty) series.pendingTiming = undefined;
+    this.timingDirty = [];
     this.buffer.take();
     this.pendingAbs = 0;
     for (const series of this.dirty) series.second = -1;
@@ -333,6 +414,7 @@ export class Recorder {
   forgetSlug(slug: string): void {
     this.metricSeries.delete(slug);
     this.uniqueSeries.delete(slug);
+    this.timingSeries.delete(slug);
   }
 
   /** Makes every series register its slug again with the next write. */
@@ -344,17 +426,18 @@ export class Recorder {
   get bufferedWrites(): number {
     let pending = 0;
     for (const series of this.dirty) if (series.second !== -1) pending += 1;
-    return this.buffer.size + pending;
+    return this.buffer.size + pending + this.timingDirty.length;
   }
 
   /** True when something waits for the next flush. */
   get hasPending(): boolean {
-    return this.buffer.size > 0 || this.dirty.length > 0;
+    return this.buffer.size > 0 || this.dirty.length > 0 || this.timingDirty.length > 0;
   }
 
   resetSeries(): void {
     this.metricSeries = new Map();
     this.uniqueSeries = new Map();
+    this.timingSeries = new Map();
     this.entitySeries = new Map();
     this.dirty = [];
     this.generation += 1;

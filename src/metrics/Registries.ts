@@ -42,10 +42,12 @@ export class Registries {
     await this.a.read(async () => {
       await this.a.store.deleteByPrefix(this.a.layout.metricBase(slug));
       await this.a.store.deleteByPrefix(this.a.layout.uniqueBase(slug));
+      await this.a.store.deleteByPrefix(this.a.layout.timingBase(slug));
     });
     const categories = await this.categories();
     await this.a.writeNow([
       { kind: 'srem', key: this.a.layout.slugsKey, members: [slug] },
+      { kind: 'srem', key: this.a.layout.timingsKey, members: [slug] },
       ...categories.map((c): WriteOp => ({ kind: 'srem', key: this.a.layout.categoryKey(c), members: [slug] })),
     ]);
   }

@@ -2,6 +2,7 @@ import type { WriteSlots } from '../time/Calendar.js';
 import { GRANULARITY_CODES } from './keys.js';
 import { expiryOf, type Retention } from './retention.js';
 import { GRANULARITIES } from '../time/granularity.js';
+import type { PendingTiming } from './timing/PendingTiming.js';
 
 const KEY_CACHE_LIMIT = 256;
 
@@ -24,6 +25,8 @@ export class Series {
   category: string | undefined;
   /** Entity metrics: the hash whose field `name` holds the metric's total (py-analytics' counter), also incremented. */
   counterKey: string | undefined;
+  /** Timing series: durations held in process until their buckets change or the flush. */
+  pendingTiming: PendingTiming | undefined;
   private slots: WriteSlots | undefined;
   private readonly containers: (string | undefined)[] = new Array<string | undefined>(7);
   private readonly keyCache: (Map<string, string> | undefined)[] = new Array<Map<string, string> | undefined>(7);

@@ -10,6 +10,12 @@ interface HashEntry {
   fieldExpiries: Map<string, number> | undefined;
 }
 
+interface ExtremeEntry {
+  min: Map<string, number> | undefined;
+  max: Map<string, number> | undefined;
+  nx: number;
+}
+
 interface MemberEntry {
   members: Set<string>;
   nx: number;
@@ -23,6 +29,7 @@ interface MemberEntry {
  */
 export class WriteBuffer {
   private hashes = new Map<string, HashEntry>();
+  private extremes = new Map<string, ExtremeEntry>();
   private hlls = new Map<string, MemberEntry>();
   private sets = new Map<string, Set<string>>();
   private strings = new Map<string, string>();
@@ -54,6 +61,23 @@ export class WriteBuffer {
     if (entry.incr?.delete(field) === true) this.size -= 1;
     if (!set.has(field)) this.size += 1;
     set.set(field, value);
+  }
+
+  /** Lowers (`max` false) or raises (`max` true) a hash field to `value` (a timing bucket's min and max): coalesced to the extreme. */
+  extreme(key: string, field: string, value: number, nx: number, max: boolean): void {
+    let entry = this.extremes.get(key);
+    if (entry === undefined) {
+      entry = { min: undefined, max: undefined, nx };
+      this.extremes.set(key, entry);
+    }
+    const map = max ? (entry.max ??= new Map()) : (entry.min ??= new Map());
+    const pending = map.get(field);
+    if (pending === undefined) {
+      this.size += 1;
+      map.set(field, value);
+    } else if (max ? value > pending : value < pending) {
+      map.set(field, value);
+    }
   }
 
   /** Adds a member to a unique-count key. */
@@ -113,10 +137,16 @@ export class WriteBuffer {
         ops.push({ kind: 'hincr', key, fields, values: [...entry.incr.values()], ...expiry, ...fieldExpiriesOf(fields, fx) });
       }
     }
+    for (const [key, entry] of this.extremes) {
+      const expiry = toExpiry(entry.nx, 0);
+      if (entry.min !== undefined) ops.push({ kind: 'hmin', key, fields: [...entry.min.keys()], values: [...entry.min.values()], ...expiry });
+      if (entry.max !== undefined) ops.push({ kind: 'hmax', key, fields: [...entry.max.keys()], values: [...entry.max.values()], ...expiry });
+    }
     for (const [key, entry] of this.hlls) ops.push({ kind: 'pfadd', key, members: [...entry.members], ...toExpiry(entry.nx, 0) });
     for (const [key, value] of this.strings) ops.push({ kind: 'set', key, value });
     for (const [key, members] of this.sets) ops.push({ kind: 'sadd', key, members: [...members] });
     this.hashes = new Map();
+    this.extremes = new Map();
     this.hlls = new Map();
     this.sets = new Map();
     this.strings = new Map();

@@ -13,11 +13,12 @@ const REGISTRY_TAG = '#';
  * and counts), so everything one read or one script touches lives in one
  * Redis Cluster slot. Kinds: `m` counters, `u` unique counts (one
  * HyperLogLog per bucket), `g` gauge, `e` entity metrics, `c` entity counts,
- * `r` registries, `x` applied-batch markers (written by the Redis store).
+ * `t` timings (one hash per bucket), `r` registries, `x` applied-batch markers (written by the Redis store).
  *
  * ```
  * et:{signup}:m:d:2026-03      hash  day-of-month → count
  * et:{signup}:u:d:2026-03:29   HLL   members seen that day
+ * et:{api}:t:h:2026-03-29:14  hash  DDSketch bin → count; n, s, lo, hi, z
  * et:{user:1}:e:comment:w:2026 hash  week → count
  * et:{user:1}:c                hash  metric → trackCount total
  * et:{#}:r:cat:users           set   slugs of category "users"
@@ -42,6 +43,20 @@ export class KeyLayout {
 
   uniqueKey(slug: string, granularity: Granularity, container: string, field: string): string {
     return `${this.uniqueBase(slug)}${GRANULARITY_CODES[granularityRank(granularity)]}:${container}:${field}`;
+  }
+
+  /** Start of every timing key of a slug (one hash per bucket: DDSketch bins and `n`, `s`, `lo`, `hi`, `z`). */
+  timingBase(slug: string): string {
+    return `${this.prefix}{${slug}}:t:`;
+  }
+
+  timingKey(slug: string, granularity: Granularity, container: string, field: string): string {
+    return `${this.timingBase(slug)}${GRANULARITY_CODES[granularityRank(granularity)]}:${container}:${field}`;
+  }
+
+  /** Registry of the slugs with timings. */
+  get timingsKey(): string {
+    return `${this.prefix}{${REGISTRY_TAG}}:r:timings`;
   }
 
   gaugeKey(slug: string): string {

@@ -162,3 +162,66 @@ export interface SetMetricByDayOptions {
    */
   updateCounter?: boolean;
 }
+
+/** Options of {@link Metrics.timing}. */
+export interface TimingOptions {
+  /** When the duration was measured (e.g. when the request ended); default now. */
+  timestamp?: TimeInput;
+  /** Category registered for the slug (as for `metric`). */
+  category?: string;
+}
+
+/** Options of {@link Metrics.getTimingHistory}: a range as for `getMetricHistory` plus the percentiles wanted. */
+export interface TimingHistoryOptions extends RangeOptions {
+  /** Percentiles (0–100) to report; default `[50, 95, 99]`. */
+  percentiles?: readonly number[];
+}
+
+/** One slug's timings per bucket (arrays parallel to the history's `buckets`; `NaN` where a bucket has no samples). */
+export interface TimingSeries {
+  slug: string;
+  /** Samples per bucket (exact). */
+  count: number[];
+  /** Sum of the durations per bucket, ms (exact to double precision). */
+  sum: number[];
+  /** Smallest and largest duration per bucket (exact). */
+  min: number[];
+  max: number[];
+  /** `sum / count`. */
+  mean: number[];
+  /** Percentile (as given, e.g. `'95'`) → value per bucket, within `timingRelativeAccuracy` of the exact one. */
+  percentiles: Record<string, number[]>;
+}
+
+/** What {@link Metrics.getTimingHistory} returns. */
+export interface TimingHistory {
+  granularity: Granularity;
+  buckets: Bucket[];
+  series: TimingSeries[];
+}
+
+/** Options of {@link Metrics.getTimingSummary}. */
+export interface TimingSummaryOptions {
+  /** First instant; its bucket (at the finest timing granularity) is included. Required. */
+  since: TimeInput;
+  /** Last instant; its bucket at the finest timing granularity is included. Default now. */
+  until?: TimeInput;
+  /** Percentiles (0–100) to report; default `[50, 95, 99]`. */
+  percentiles?: readonly number[];
+}
+
+/** A slug's timings over a whole range (`NaN` percentiles, min, max and mean when there were no samples). */
+export interface TimingSummary {
+  slug: string;
+  /** The range read: from the start of the finest bucket holding `since` to the end of the one holding `until`. */
+  start: Date;
+  end: Date;
+  /** The buckets merged: the coarsest timing granularities that tile the range exactly (e.g. 3 days, not 72 hours). */
+  buckets: { granularity: Granularity; label: string }[];
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  mean: number;
+  percentiles: Record<string, number>;
+}

@@ -49,6 +49,13 @@ export interface CounterOutputs {
   unique?: string;
   /** Path of a number to set gauge `slug` to (`metrics.gauge`; the last event delivered wins). Default: none. */
   gauge?: string;
+  /**
+   * Path of a duration in ms to record as a timing of `slug`: `metrics.timing(slug, ms, { timestamp, category })`,
+   * e.g. `'data.duration_ms'` for the request middleware's `http.request` events (percentiles with
+   * `getTimingHistory`). A missing, non-number or negative value is skipped (reason `missing`, `wrong-type` or
+   * `invalid`). Default: none.
+   */
+  timing?: string;
 }
 
 /** A rule: which events (by name) and what to record for them. */
@@ -72,9 +79,10 @@ export interface CompiledRule {
   readonly entity: EventPath | undefined;
   readonly unique: EventPath | undefined;
   readonly gauge: EventPath | undefined;
+  readonly timing: EventPath | undefined;
 }
 
-const OUTPUT_KEYS = ['slug', 'category', 'count', 'value', 'entity', 'unique', 'gauge'] as const;
+const OUTPUT_KEYS = ['slug', 'category', 'count', 'value', 'entity', 'unique', 'gauge', 'timing'] as const;
 const RULE_KEYS = new Set<string>(['match', 'exclude', ...OUTPUT_KEYS]);
 const DEFAULT_SLUG = '{name}';
 
@@ -99,9 +107,10 @@ export function compileOutputs(option: string, outputs: CounterOutputs, matches:
     entity: optionalPath(`${option}.entity`, outputs.entity),
     unique: optionalPath(`${option}.unique`, outputs.unique),
     gauge: optionalPath(`${option}.gauge`, outputs.gauge),
+    timing: optionalPath(`${option}.timing`, outputs.timing),
   };
-  if (!rule.count && rule.entity === undefined && rule.unique === undefined && rule.gauge === undefined) {
-    throw new ConfigurationError(option, 'records nothing: with count: false, give entity, unique or gauge');
+  if (!rule.count && rule.entity === undefined && rule.unique === undefined && rule.gauge === undefined && rule.timing === undefined) {
+    throw new ConfigurationError(option, 'records nothing: with count: false, give entity, unique, gauge or timing');
   }
   return rule;
 }

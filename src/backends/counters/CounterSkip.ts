@@ -13,7 +13,7 @@ import type { TrackedEvent } from '../../event/TrackedEvent.js';
 export type CounterSkipReason = 'missing' | 'wrong-type' | 'invalid' | 'error' | 'closed';
 
 /** Which part of a rule could not be recorded; `event` when the whole event was skipped. */
-export type CounterOutput = 'event' | 'slug' | 'category' | 'value' | 'count' | 'entity' | 'unique' | 'gauge';
+export type CounterOutput = 'event' | 'slug' | 'category' | 'value' | 'count' | 'entity' | 'unique' | 'gauge' | 'timing';
 
 /** One skipped write, as passed to the `onSkip` option. */
 export interface CounterSkip {

@@ -87,6 +87,18 @@ export class RuleStep {
         }
       } else sink.skipped(event, rule, 'gauge', problemOf(value), rule.gauge.source);
     }
+    if (rule.timing !== undefined) {
+      const value = readPath(event, rule.timing);
+      if (typeof value === 'number') {
+        const category = rule.category === undefined ? undefined : (this.category ?? rule.category.render(event));
+        try {
+          metrics.timing(slug, value, category === undefined ? { timestamp: ms } : { timestamp: ms, category });
+          sink.wrote(1);
+        } catch (error) {
+          this.refused(event, 'timing', rule.timing, error, sink);
+        }
+      } else sink.skipped(event, rule, 'timing', problemOf(value), rule.timing.source);
+    }
   }
 
   private entity(event: TrackedEvent, path: EventPath, slug: string, ms: number, n: number, metrics: Metrics, sink: StepSink): void {

@@ -93,6 +93,13 @@ export class MemoryCounterStore implements CounterStore {
     });
   }
 
+  async readWholeHashes(keys: readonly string[]): Promise<Record<string, number>[]> {
+    return keys.map((key) => {
+      const data = this.typed(key, 'hash')?.value.data as Map<string, number> | undefined;
+      return data === undefined ? {} : Object.fromEntries(data);
+    });
+  }
+
   async readStrings(keys: readonly string[]): Promise<(string | null)[]> {
     return keys.map((key) => (this.typed(key, 'string')?.value.data as string | undefined) ?? null);
   }
@@ -168,6 +175,20 @@ export class MemoryCounterStore implements CounterStore {
         hash.set(op.field, op.value);
         const totals = counter!.value.data as Map<string, number>;
         if (delta !== 0) totals.set(op.counterField, (totals.get(op.counterField) ?? 0) + delta);
+        this.expire(op.key, entry!, op.expiry, now);
+        return undefined;
+      }
+      case 'hmin':
+      case 'hmax': {
+        const entry = this.entry(op.key, 'hash', now, true);
+        if (typeof entry === 'string') return entry;
+        this.purgeFields(entry!, now);
+        const hash = entry!.value.data as Map<string, number>;
+        for (let i = 0; i < op.fields.length; i++) {
+          const old = hash.get(op.fields[i]!);
+          const value = op.values[i]!;
+          if (old === undefined || (op.kind === 'hmin' ? value < old : value > old)) hash.set(op.fields[i]!, value);
+        }
         this.expire(op.key, entry!, op.expiry, now);
         return undefined;
       }

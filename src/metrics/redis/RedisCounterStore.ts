@@ -171,6 +171,15 @@ export class RedisCounterStore<C extends RedisClientLike = RedisClientLike> impl
     );
   }
 
+  async readWholeHashes(keys: readonly string[]): Promise<Record<string, number>[]> {
+    const replies = await this.track(Promise.all(keys.map((key) => this.redis.hgetall(key))));
+    return replies.map((reply) => {
+      const out: Record<string, number> = {};
+      for (const field in reply) out[field] = Number(reply[field]);
+      return out;
+    });
+  }
+
   readStrings(keys: readonly string[]): Promise<(string | null)[]> {
     return this.track(Promise.all(keys.map((key) => this.redis.get(key))));
   }

@@ -34,6 +34,7 @@ export interface RedisClient {
   script(subcommand: 'LOAD', script: string): Promise<unknown>;
   time(): Promise<[string, string]>;
   hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
+  hgetall(key: string): Promise<Record<string, string>>;
   get(key: string): Promise<string | null>;
   smembers(key: string): Promise<string[]>;
   pfcount(...keys: string[]): Promise<number>;

@@ -18,7 +18,7 @@ export interface ScriptPart {
 /** ARGV[2] of a part without a deadline (the store puts the batch's deadline there). */
 export const NO_DEADLINE = '0';
 
-const OPCODES: Readonly<Record<WriteOp['kind'], string>> = { hincr: 'hi', hset: 'hs', pfadd: 'pf', sadd: 'sa', srem: 'sr', set: 'st', del: 'dl', hsetadjust: 'ha' };
+const OPCODES: Readonly<Record<WriteOp['kind'], string>> = { hincr: 'hi', hset: 'hs', hmin: 'hm', hmax: 'hM', pfadd: 'pf', sadd: 'sa', srem: 'sr', set: 'st', del: 'dl', hsetadjust: 'ha' };
 
 /**
  * Splits a batch into script parts: one group per hash slot in Cluster mode
@@ -70,6 +70,8 @@ function itemCount(op: WriteOp): number {
   switch (op.kind) {
     case 'hincr':
     case 'hset':
+    case 'hmin':
+    case 'hmax':
       return op.fields.length;
     case 'pfadd':
     case 'sadd':
@@ -84,7 +86,9 @@ function itemCount(op: WriteOp): number {
 function split(op: WriteOp, max: number): WriteOp[] {
   if (itemCount(op) <= max) return [op];
   const pieces: WriteOp[] = [];
-  if (op.kind === 'hincr' || op.kind === 'hset') {
+  if (op.kind === 'hmin' || op.kind === 'hmax') {
+    for (let i = 0; i < op.fields.length; i += max) pieces.push({ ...op, fields: op.fields.slice(i, i + max), values: op.values.slice(i, i + max) });
+  } else if (op.kind === 'hincr' || op.kind === 'hset') {
     for (let i = 0; i < op.fields.length; i += max) {
       const piece = { ...op, fields: op.fields.slice(i, i + max), values: op.values.slice(i, i + max) };
       pieces.push(op.fieldExpiries === undefined ? piece : { ...piece, fieldExpiries: op.fieldExpiries.slice(i, i + max) });
@@ -106,6 +110,8 @@ function encode(op: WriteOp, args: string[]): void {
   switch (op.kind) {
     case 'hincr':
     case 'hset':
+    case 'hmin':
+    case 'hmax':
       args.push(String(op.fields.length));
       for (let i = 0; i < op.fields.length; i++) {
         args.push(op.fields[i]!, String(op.values[i]!));

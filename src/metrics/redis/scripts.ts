@@ -16,7 +16,8 @@ import { createHash } from 'node:crypto';
  *
  * Opcodes: `hi` HINCRBY field/delta pairs (falls back to HINCRBYFLOAT for
  * decimals), `hs` HSET pairs, `hI`/`hS` the same with (field, value, expiry)
- * triples: fields that expire on their own (a per-call `expire`), `pf` PFADD members, `sa` SADD, `sr` SREM,
+ * triples: fields that expire on their own (a per-call `expire`), `hm`/`hM` field/value pairs: each field
+ * becomes the min/max of its value and the given one (the given one when missing; timing buckets), `pf` PFADD members, `sa` SADD, `sr` SREM,
  * `st` SET (one item), `dl` DEL, `ha` HSET one field and add the difference
  * from its previous value to a counter hash field (items: field, value,
  * counter field; the counter hash is the next KEYS entry). Expiries are set with `EXPIREAT … NX` (the
@@ -101,6 +102,20 @@ while k < #KEYS do
       end
     end
     a = a + step * n
+  elseif op == 'hm' or op == 'hM' then
+    for j = a, a + 2 * n - 1, 2 do
+      local current = redis.pcall('HGET', key, ARGV[j])
+      if ok(current) then
+        local value = tonumber(ARGV[j + 1])
+        local old = tonumber(current)
+        if old == nil or (op == 'hm' and value < old) or (op == 'hM' and value > old) then
+          if not ok(redis.pcall('HSET', key, ARGV[j], ARGV[j + 1])) then good = false end
+        end
+      else
+        good = false
+      end
+    end
+    a = a + 2 * n
   elseif op == 'pf' then
     good = ok(redis.pcall('PFADD', key, unpack(ARGV, a, a + n - 1)))
     a = a + n

@@ -8,6 +8,7 @@ import { RedisCounterStore } from '../../../src/metrics/redis/RedisCounterStore.
 import { keySlot } from '../../../src/metrics/redis/slot.js';
 import { redisClusterNodes, skipUnless, uniquePrefix } from '../../support/env.js';
 import { counterStoreConformance } from '../../unit/metrics/conformance.js';
+import { timingConformance } from '../../unit/metrics/timingConformance.js';
 import { redisStoreSuite } from './redisStoreSuite.js';
 
 describe('RedisCounterStore, Redis Cluster', { skip: skipUnless('cluster') }, () => {
@@ -21,6 +22,12 @@ describe('RedisCounterStore, Redis Cluster', { skip: skipUnless('cluster') }, ()
   });
 
   counterStoreConformance('Redis Cluster', {
+    createStore: () => new RedisCounterStore({ client, prefix: `${uniquePrefix('c')}:` }),
+    reopen: (store) => new RedisCounterStore({ client, prefix: store.prefix }),
+    exactUniques: false,
+  });
+
+  timingConformance('Redis Cluster', {
     createStore: () => new RedisCounterStore({ client, prefix: `${uniquePrefix('c')}:` }),
     reopen: (store) => new RedisCounterStore({ client, prefix: store.prefix }),
     exactUniques: false,

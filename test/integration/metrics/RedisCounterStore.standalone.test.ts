@@ -9,6 +9,7 @@ import { RedisCounterStore } from '../../../src/metrics/redis/RedisCounterStore.
 import { redisUrl, skipUnless, skipUnlessBinary, uniquePrefix } from '../../support/env.js';
 import { startRedis, type RedisServer } from '../../support/servers.js';
 import { counterStoreConformance } from '../../unit/metrics/conformance.js';
+import { timingConformance } from '../../unit/metrics/timingConformance.js';
 import { redisStoreSuite } from './redisStoreSuite.js';
 
 describe('RedisCounterStore, standalone', { skip: skipUnless('redis') }, () => {
@@ -21,6 +22,12 @@ describe('RedisCounterStore, standalone', { skip: skipUnless('redis') }, () => {
   });
 
   counterStoreConformance('Redis standalone', {
+    createStore: () => new RedisCounterStore({ client, prefix: `${uniquePrefix('c')}:` }),
+    reopen: (store) => new RedisCounterStore({ client, prefix: store.prefix }),
+    exactUniques: false,
+  });
+
+  timingConformance('Redis standalone', {
     createStore: () => new RedisCounterStore({ client, prefix: `${uniquePrefix('c')}:` }),
     reopen: (store) => new RedisCounterStore({ client, prefix: store.prefix }),
     exactUniques: false,

@@ -127,6 +127,37 @@ export function redisStoreSuite(name: string, getClient: () => Client, isCluster
       }
     });
 
+    it('timings: one hash per bucket under the slug\'s tag (bins, n, s, lo, hi), with counter retention', async () => {
+      const { metrics, prefix } = await open();
+      try {
+        const client = getClient();
+        const now = Date.now();
+        metrics.timing('api', 12.5, { timestamp: now });
+        metrics.timing('api', 0, { timestamp: now });
+        await metrics.flush();
+        metrics.timing('api', 40, { timestamp: now });
+        await metrics.flush();
+        const keys = (await scanAll(client, `${prefix}{api}:t:*`)).filter((k) => !k.endsWith(':ttl'));
+        const day = new Date(now).toISOString().slice(0, 10);
+        const dayKey = `${prefix}{api}:t:d:${day.slice(0, 7)}:${day.slice(8)}`;
+        assert.ok(keys.includes(dayKey), `${dayKey} in ${keys.join(', ')}`);
+        assert.equal(keys.filter((k) => k.includes(':t:h:')).length, 1);
+        assert.equal(keys.filter((k) => k.includes(':t:i:')).length, 1);
+        assert.equal(keys.filter((k) => k.includes(':t:m:')).length, 1);
+        const hash = await client.hgetall(dayKey);
+        assert.deepEqual([hash['n'], hash['s'], hash['lo'], hash['hi'], hash['z']], ['3', '52.5', '0', '40', '1']);
+        assert.equal(Object.keys(hash).length, 5 + 2, 'two bins');
+        const hourKey = keys.find((k) => k.includes(':t:h:'))!;
+        const ttl = await client.ttl(hourKey);
+        assert.ok(ttl > 89 * 86_400 && ttl <= 91 * 86_400, `hour bucket kept 90 days after its day, got ${ttl} s`);
+        assert.equal(await client.ttl(keys.find((k) => k.includes(':t:m:'))!), -1, 'month buckets are kept forever');
+        assert.equal(new Set(keys.map((k) => keySlot(k))).size, 1, 'every timing key of a slug in one slot');
+      } finally {
+        await metrics.clearAll();
+        await metrics.close();
+      }
+    });
+
     it('sets retention once, when a bucket is created (EXPIREAT NX); month and year keys never expire', async () => {
       const { metrics, prefix } = await open();
       try {

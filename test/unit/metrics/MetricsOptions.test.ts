@@ -15,6 +15,8 @@ describe('MetricsOptions', () => {
     assert.equal(resolved.maxPendingBytes, 64 * 1024 * 1024);
     assert.equal(DEFAULT_METRICS_OPTIONS.maxPendingBytes, 64 * 1024 * 1024);
     assert.equal(resolved.clock, Date.now);
+    assert.deepEqual(resolved.timingGranularities, ['minute', 'hour', 'day', 'month']);
+    assert.equal(resolved.timingRelativeAccuracy, 0.01);
   });
 
   it('names the bad option', () => {
@@ -29,6 +31,10 @@ describe('MetricsOptions', () => {
       [{ clock: 5 }, 'clock'],
       [{ readYourWrites: 'yes' }, 'readYourWrites'],
       [{ maxPendingBytes: 0 }, 'maxPendingBytes'],
+      [{ timingRelativeAccuracy: 0 }, 'timingRelativeAccuracy'],
+      [{ timingRelativeAccuracy: 1 }, 'timingRelativeAccuracy'],
+      [{ timingRelativeAccuracy: '1%' }, 'timingRelativeAccuracy'],
+      [{ timingGranularities: ['daily'] }, 'timingGranularities'],
     ];
     for (const [options, option] of cases) assert.throws(() => resolveMetricsOptions(options as never), { name: 'ConfigurationError', option }, option);
   });

@@ -55,4 +55,19 @@ describe('WriteBuffer', () => {
       { kind: 'sadd', key: 's', members: ['m'] },
     ]);
   });
+
+  it('coalesces hmin/hmax writes to the extreme of each field, one write per field', () => {
+    const buffer = new WriteBuffer();
+    buffer.extreme('t', 'lo', 5, 9, false);
+    buffer.extreme('t', 'lo', 3, 9, false);
+    buffer.extreme('t', 'lo', 4, 9, false);
+    buffer.extreme('t', 'hi', 5, 9, true);
+    buffer.extreme('t', 'hi', 8, 9, true);
+    buffer.extreme('t', 'hi', 7, 9, true);
+    assert.equal(buffer.size, 2);
+    assert.deepEqual(buffer.take(), [
+      { kind: 'hmin', key: 't', fields: ['lo'], values: [3], expiry: { nx: 9 } },
+      { kind: 'hmax', key: 't', fields: ['hi'], values: [8], expiry: { nx: 9 } },
+    ]);
+  });
 });

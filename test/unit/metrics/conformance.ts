@@ -37,7 +37,7 @@ async function withMetrics(target: ConformanceTarget, options: MetricsOptions, r
 }
 
 /** Wraps a store so that writes fail in scripted ways. */
-class FaultyStore implements CounterStore {
+export class FaultyStore implements CounterStore {
   writes = 0;
   constructor(
     private readonly inner: CounterStore,
@@ -59,6 +59,7 @@ class FaultyStore implements CounterStore {
     return result;
   }
   readHashes = (...a: Parameters<CounterStore['readHashes']>) => this.inner.readHashes(...a);
+  readWholeHashes = (...a: Parameters<CounterStore['readWholeHashes']>) => this.inner.readWholeHashes(...a);
   readStrings = (...a: Parameters<CounterStore['readStrings']>) => this.inner.readStrings(...a);
   readSets = (...a: Parameters<CounterStore['readSets']>) => this.inner.readSets(...a);
   countUnique = (...a: Parameters<CounterStore['countUnique']>) => this.inner.countUnique(...a);

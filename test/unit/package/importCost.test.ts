@@ -40,7 +40,7 @@ await tracker.shutdown();
 if (memory.events.length !== 1) throw new Error('the core did not deliver');`;
 
 /** Loaded only by the features that need them. */
-const NOT_IN_CORE = ['ajv', 'ajv-formats', 'express', 'fastify', 'koa', '@koa/router', '@opentelemetry/api'];
+const NOT_IN_CORE = ['ajv', 'ajv-formats', 'express', 'fastify', 'koa', '@koa/router', '@opentelemetry/api', '@datadog/sketches-js'];
 
 /** The database drivers: optional peers, loaded at first use (issue #9). */
 const DRIVERS = ['mongodb', 'ioredis', 'bson'];
@@ -68,5 +68,17 @@ const tracker = createTracker({ catalog: new EventCatalog() });
 tracker.define('a.b', { description: 'A test event.', version: 1, schema: { type: 'object', properties: { n: { type: 'number' } } } });
 await tracker.shutdown();`);
     assert.ok(names.has('ajv'), [...names].join(', '));
+  });
+
+  it('@datadog/sketches-js is loaded at the first timing, not by counters', async () => {
+    const counting = `
+const { Metrics } = await import('./src/index.ts');
+const metrics = new Metrics();
+metrics.metric('a');
+await metrics.getMetricHistory('a', { limit: 1 });
+await metrics.close();`;
+    assert.ok(!(await packagesLoadedBy(counting)).has('@datadog/sketches-js'));
+    const timing = counting.replace("metrics.metric('a');", "metrics.timing('a', 12);");
+    assert.ok((await packagesLoadedBy(timing)).has('@datadog/sketches-js'));
   });
 });

@@ -154,6 +154,30 @@ describe('CounterBackend: rules', () => {
     await metrics.close();
   });
 
+  test("timing: 'data.duration_ms' records request durations as a timing of the slug; bad durations are skipped", async () => {
+    const metrics = newMetrics();
+    const skips: CounterSkip[] = [];
+    const backend = new CounterBackend({
+      metrics,
+      rules: [{ match: 'request', slug: 'http.{data.route}', category: 'http', timing: 'data.duration_ms' }],
+      onSkip: (skip) => skips.push(skip),
+    });
+    backend.send([
+      ev('request', { data: { route: 'home', duration_ms: 12 } }),
+      ev('request', { data: { route: 'home', duration_ms: 30 } }),
+      ev('request', { data: { route: 'home', duration_ms: 'slow' } }),
+      ev('request', { data: { route: 'home', duration_ms: -1 } }),
+      ev('request', { data: { route: 'home' } }),
+    ]);
+    const summary = await metrics.getTimingSummary('http.home', { since: NOW - 2 * HOUR, until: NOW, percentiles: [100] });
+    assert.deepEqual([summary.count, summary.sum, summary.min, summary.max], [2, 42, 12, 30]);
+    assert.deepEqual(await metrics.timingSlugs(), ['http.home']);
+    assert.deepEqual(await metrics.categorySlugs('http'), ['http.home']);
+    assert.deepEqual(skips.map((s) => `${s.output}:${s.reason}`), ['timing:wrong-type', 'timing:invalid', 'timing:missing']);
+    assert.deepEqual((await metrics.getMetricHistory('http.home', { granularity: 'hour', limit: 2 })).series[0]!.values, [2 + 3, 0], 'the events are counted too');
+    await metrics.close();
+  });
+
   test('what cannot be recorded is skipped and counted, never thrown; the other writes of the event still happen', async () => {
     const metrics = newMetrics();
     const skips: CounterSkip[] = [];

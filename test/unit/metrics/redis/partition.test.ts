@@ -53,4 +53,12 @@ describe('partition', () => {
     assert.deepEqual(partition(big, { cluster: false, maxItems: 10, markerTtlSeconds: 60 }), parts, 'a retry yields the same parts');
     assert.deepEqual(parts.map((p) => p.keys.length - 1), [1, 1, 2], 'the big op in three pieces, then the set');
   });
+
+  it('encodes hmin/hmax as hm/hM field/value pairs and splits them by maxItems', () => {
+    const parts = partition(
+      { id: 'b2', ops: [{ kind: 'hmin', key: 'p:{t}:t:h:1', fields: ['lo', 'a', 'b'], values: [1.5, 2, 3], expiry: { nx: 77 } }, { kind: 'hmax', key: 'p:{t}:t:h:1', fields: ['hi'], values: [9] }] },
+      { cluster: false, maxItems: 2, markerTtlSeconds: 60 },
+    );
+    assert.deepEqual(parts.map((p) => p.args.slice(2)), [['hm', '77', '0', '2', 'lo', '1.5', 'a', '2'], ['hm', '77', '0', '1', 'b', '3', 'hM', '0', '0', '1', 'hi', '9']]);
+  });
 });
