@@ -50,7 +50,7 @@ describe('CounterBackend across a Redis restart', { skip: skipUnlessBinary('redi
         'the failed flush is reported through the tracker',
       );
       assert.ok(storeErrors.length > 0);
-      assert.equal(tracker.stats().backends['counters']!.dropped, 0, 'the tracker delivered everything to the backend');
+      assert.equal(tracker.stats().backends['counters']!.dropped, 0, `the tracker delivered everything to the backend: ${JSON.stringify(tracker.stats().backends['counters'])}`);
 
       await redis.start();
       await metrics.flush(); // resolves once the retried batches are in
