@@ -1,6 +1,7 @@
 import type { Backend } from '../backends/Backend.js';
 import { BackendError, PartialDeliveryError } from '../errors.js';
 import type { TrackedEvent } from '../event/TrackedEvent.js';
+import { attemptsSettled, trackAttempt } from './attemptsInDoubt.js';
 import { backoffDelay, retryAfterOf } from './backoff.js';
 import type { DeliveryOptions } from './DeliveryOptions.js';
 import { type BackendStats, countDrop, type DropReason } from './DeliveryStats.js';
@@ -8,7 +9,7 @@ import { EventQueue } from './EventQueue.js';
 import { messageOf } from './messageOf.js';
 import { SeqRuns } from './SeqRuns.js';
 import { type SpillBatch, SpillLog } from './spill/SpillLog.js';
-import { withTimeout } from './withTimeout.js';
+import { timedCall, withTimeout } from './withTimeout.js';
 
 /** Where a dispatcher reports what goes wrong; the tracker turns these into `error` and `drop` events. */
 export interface DispatcherHooks {
@@ -511,7 +512,9 @@ export class Dispatcher {
 
   private async send(batch: Batch): Promise<void> {
     try {
-      await withTimeout(() => this.backend.send(batch.events), this.options.sendTimeoutMs, `backend "${this.name}" send`);
+      const call = timedCall(() => this.backend.send(batch.events), this.options.sendTimeoutMs, `backend "${this.name}" send`);
+      if (this.backend.storedIds !== undefined) trackAttempt(batch, call.work); // a timed-out send may still land
+      await call.result;
     } catch (error) {
       if (!batch.abandoned) this.fail(batch, error);
       return;
@@ -598,12 +601,18 @@ export class Dispatcher {
   }
 
   /**
-   * Before a batch is reported dropped, asks the backend which of its events
-   * are stored after all (a write that landed late, a reply that was lost):
-   * those count as delivered, so a drop report is never contradicted by the
-   * store. Without an answer within `sendTimeoutMs` all are dropped.
+   * Before a batch is reported dropped, waits until none of its attempts is
+   * still running (a timed-out send held by a hung server may land when it
+   * resumes; meanwhile the batch stays in flight, "in doubt"), then asks the
+   * backend which of its events are stored after all: those count as
+   * delivered, so a drop report is never contradicted by the store. Without
+   * an answer within `sendTimeoutMs` all are dropped. `close` still abandons
+   * an in-doubt batch at its deadline (reported dropped with the close's
+   * reason; its write may still land as the process exits).
    */
   private async dropUnlessStored(batch: Batch, error: unknown): Promise<void> {
+    await attemptsSettled(batch);
+    if (batch.abandoned) return; // shutdown reported them already
     let stored = new Set<string>();
     try {
       stored = new Set(await withTimeout(() => this.backend.storedIds!(batch.events), this.options.sendTimeoutMs, `backend "${this.name}" read-back`));

@@ -1,27 +1,22 @@
 // The one place where the configuration's `tracker`, `metrics` and `mongo`
-// become instances. Until src/config (declarative specs: createTracker from
-// `{ type, options }` backends and processors, registerBackendType) is on
-// main, `trackerFromSpec` resolves the built-in backend types itself; then it
-// becomes `createTracker(withServiceMetrics(spec, metrics))` and the
-// `BUILT_IN` table below goes away.
-import { CounterBackend } from '../backends/counters/CounterBackend.js';
-import { LoggerBackend } from '../backends/logger/LoggerBackend.js';
-import { MemoryBackend } from '../backends/memory/MemoryBackend.js';
-import { MongoBackend } from '../backends/mongodb/MongoBackend.js';
-import { MongoEventStore, type MongoEventStoreOptions } from '../backends/mongodb/MongoEventStore.js';
+// become instances. The `tracker` section is the declarative configuration of
+// src/config (`resolveTrackerConfig`: built-in and registered backend and
+// processor types); the one service rule on top: a `counters` backend spec
+// without a store of its own counts into the service's `metrics`.
 import type { BackendLike } from '../backends/Backend.js';
+import { MongoEventStore, type MongoEventStoreOptions } from '../backends/mongodb/MongoEventStore.js';
+import { resolveTrackerConfig } from '../config/buildSpec.js';
+import type { BackendSpec as ConfigBackendSpec, ProcessorEntry, TrackerConfig } from '../config/specs.js';
 import { ConfigurationError } from '../errors.js';
 import { Metrics } from '../metrics/Metrics.js';
 import type { MetricsOptions } from '../metrics/MetricsOptions.js';
 import { MemoryCounterStore } from '../metrics/memory/MemoryCounterStore.js';
 import { RedisCounterStore } from '../metrics/redis/RedisCounterStore.js';
 import type { CounterStore } from '../metrics/CounterStore.js';
-import { redact } from '../processors/redact.js';
-import { sample } from '../processors/sample.js';
 import { createTracker } from '../tracker/createTracker.js';
 import type { Processor } from '../tracker/Processor.js';
 import { Tracker } from '../tracker/Tracker.js';
-import type { BackendRegistration, TrackerOptions } from '../tracker/TrackerOptions.js';
+import type { BackendRegistration } from '../tracker/TrackerOptions.js';
 
 /** A backend or processor described by data: `{ type, options }` (plus route fields for a backend). */
 export interface TypeSpec {
@@ -29,15 +24,13 @@ export interface TypeSpec {
   options?: Record<string, unknown>;
 }
 
-/** A backend spec: `{ type: 'mongodb' | 'logger' | 'memory' | 'counters', options, include?, exclude?, processors?, delivery? }`. */
-export interface BackendSpec extends TypeSpec, Omit<BackendRegistration, 'backend' | 'processors'> {
-  processors?: readonly (Processor | TypeSpec)[];
-}
+/** A backend spec: `{ type, options, include?, exclude?, processors?, delivery? }` (see `BackendSpec` of the configuration). */
+export type BackendSpec = ConfigBackendSpec;
 
-/** The `tracker` section: tracker options whose backends and processors may be specs. */
-export type TrackerSpec = Omit<TrackerOptions, 'backends' | 'processors'> & {
+/** The `tracker` section: tracker options whose backends and processors may be specs (`TrackerConfig`). */
+export type TrackerSpec = Omit<TrackerConfig, 'backends' | 'processors'> & {
   backends?: Record<string, BackendLike | BackendRegistration | BackendSpec>;
-  processors?: readonly (Processor | TypeSpec)[];
+  processors?: readonly (Processor | TypeSpec | ProcessorEntry)[];
 };
 
 /** The `metrics` section: Metrics options whose store may be a spec `{ type: 'redis' | 'memory', options }`. */
@@ -81,59 +74,38 @@ function buildStore(spec: CounterStore | TypeSpec, path: string): CounterStore {
   throw new ConfigurationError(`${path}.type`, `unknown store type ${JSON.stringify(spec.type)} (known: redis, memory)`);
 }
 
-const PROCESSORS: Record<string, (options: Record<string, unknown>) => Processor> = {
-  redact: ({ paths, ...rest }) => redact(paths as string[], rest),
-  sample: ({ rate, ...rest }) => sample(rate as number, rest),
-};
-
-function buildProcessors(list: unknown, path: string): Processor[] {
-  if (list === undefined) return [];
-  if (!Array.isArray(list)) throw new ConfigurationError(path, 'expected an array of processors');
-  return list.map((entry: unknown, index) => {
-    const at = `${path}[${index}]`;
-    if (typeof entry === 'function') return entry as Processor;
-    if (!isSpec(entry)) throw new ConfigurationError(at, 'expected a function or { type, options }');
-    const make = PROCESSORS[entry.type];
-    if (make === undefined) throw new ConfigurationError(`${at}.type`, `unknown processor type ${JSON.stringify(entry.type)} (known: ${Object.keys(PROCESSORS).join(', ')})`);
-    return construct(`${at}.options`, () => make(optionsOf(entry, at)));
-  });
-}
-
-const BUILT_IN: Record<string, (options: Record<string, unknown>, metrics: Metrics | undefined, path: string) => BackendLike> = {
-  memory: (options) => new MemoryBackend(options),
-  logger: (options) => new LoggerBackend(options),
-  mongodb: (options) => new MongoBackend(options as never),
-  counters: ({ store, ...options }, metrics, path) => {
-    if (store !== undefined) return new CounterBackend({ ...options, metrics: { store: buildStore(store as TypeSpec, `${path}.store`) } } as never);
-    // A counters backend without a store of its own counts into the service's metrics (what the query API reads).
-    return new CounterBackend({ ...(metrics === undefined ? {} : { metrics }), ...options } as never);
-  },
-};
-
-function buildBackend(spec: BackendSpec, metrics: Metrics | undefined, path: string): BackendRegistration {
-  const make = BUILT_IN[spec.type];
-  if (make === undefined) throw new ConfigurationError(`${path}.type`, `unknown backend type ${JSON.stringify(spec.type)} (known: ${Object.keys(BUILT_IN).join(', ')})`);
-  const { type: _type, options: _options, processors, ...route } = spec;
-  const backend = construct(`${path}.options`, () => make(optionsOf(spec, path), metrics, `${path}.options`));
-  return { ...route, backend, processors: buildProcessors(processors, `${path}.processors`) };
+/** A `counters` backend spec with neither `store` nor `metrics` counts into the service's `metrics` (what the query API reads). */
+function withServiceMetrics(entry: unknown, metrics: Metrics | undefined): unknown {
+  if (metrics === undefined || !isSpec(entry)) {
+    if (metrics !== undefined && isObject(entry) && 'backend' in entry && isSpec(entry['backend'])) return { ...entry, backend: withServiceMetrics(entry['backend'], metrics) };
+    return entry;
+  }
+  if (entry.type !== 'counters') return entry;
+  const options = entry.options;
+  if (options !== undefined && (!isObject(options) || options['store'] !== undefined || options['metrics'] !== undefined)) return entry;
+  return { ...entry, options: { ...options, metrics } };
 }
 
 /**
  * The tracker of a `tracker` section: backends and processors given as
- * objects are used as they are, specs are built (`memory`, `logger`,
- * `mongodb`, `counters`; processors `redact`, `sample`).
+ * objects are used as they are, specs are built by `resolveTrackerConfig`
+ * (built-in types and those added with `registerBackendType` /
+ * `registerProcessorType`); a `counters` spec without a `store` counts into
+ * the service's `metrics`.
  *
  * @throws ConfigurationError naming the path (`tracker.backends.mongo.options.url`).
  */
 export function trackerFromSpec(spec: TrackerSpec, metrics: Metrics | undefined, path = 'tracker'): Tracker {
   if (!isObject(spec)) throw new ConfigurationError(path, 'expected tracker options or a Tracker');
-  const { backends = {}, processors, ...rest } = spec;
-  if (!isObject(backends)) throw new ConfigurationError(`${path}.backends`, 'expected an object of named backends');
-  const built: Record<string, BackendLike | BackendRegistration> = {};
-  for (const [name, entry] of Object.entries(backends)) {
-    built[name] = isSpec(entry) ? buildBackend(entry as BackendSpec, metrics, `${path}.backends.${name}`) : entry;
+  const { backends } = spec;
+  if (backends !== undefined && !isObject(backends)) throw new ConfigurationError(`${path}.backends`, 'expected an object of named backends');
+  const config = { ...spec } as TrackerConfig;
+  if (backends !== undefined) {
+    const withMetrics: Record<string, unknown> = {};
+    for (const [name, entry] of Object.entries(backends)) withMetrics[name] = withServiceMetrics(entry, metrics);
+    config.backends = withMetrics as NonNullable<TrackerConfig['backends']>;
   }
-  return construct(path, () => createTracker({ ...rest, backends: built, processors: buildProcessors(processors, `${path}.processors`) }));
+  return construct(path, () => createTracker(resolveTrackerConfig(config)));
 }
 
 /** The service configuration's instances (see {@link Services}). */

@@ -411,15 +411,22 @@ export class Tracker<E extends EventMap = NoEvents> {
   /**
    * Flushes within `timeoutMs`, drops what is left (`shutdown-timeout`) and
    * closes every backend. Idempotent: later calls return the first call's report.
-   * Events emitted afterwards are dropped with reason `shutdown`.
+   * Events emitted afterwards are dropped with reason `shutdown`. Until it
+   * ends (within about `timeoutMs`) the process stays up, so the code after
+   * `await tracker.shutdown()` in a SIGTERM handler runs even while a server hangs.
    */
   shutdown(timeoutMs = this.options.shutdownTimeoutMs): Promise<FlushReport> {
     if (this.closing === undefined) {
       unwatchExit(this);
       const started = Date.now();
+      // The caller awaits this within its deadline: hold the process open until it ends (the backends' own
+      // sockets and timeout timers are unref'd, so with a hung server the loop could empty mid-shutdown).
+      const hold = setInterval(() => undefined, 2 ** 31 - 1);
       this.closing = Promise.all(
         this.deliveringRoutes().map(async (route) => [route.name, await route.dispatcher.close(timeoutMs, 'shutdown-timeout', true)] as const),
-      ).then((results) => this.finishFlush(started, results));
+      )
+        .then((results) => this.finishFlush(started, results))
+        .finally(() => clearInterval(hold));
     }
     return this.closing;
   }

@@ -283,8 +283,42 @@ export class RedisCounterStore<C extends RedisClientLike = RedisClientLike> impl
     this.keepAlive = undefined;
   }
 
-  /** One pipeline per node; replies in the order of `parts`. */
-  private async send(parts: readonly ScriptPart[]): Promise<Reply[]> {
+  /**
+   * One pipeline per node; replies in the order of `parts`. In Cluster mode a
+   * MOVED/ASK reply or a connection error means the slot map or the node pool
+   * is stale (a master restarted: ioredis dropped it from its pool, and only
+   * follows a pipeline's redirection when every reply names the same slot):
+   * the map is reloaded, and the parts refused with MOVED (not run, so safe to
+   * send again) are sent once more by the fresh map. Parts lost to a
+   * connection error are left to the caller's retry (their markers dedupe).
+   */
+  private async send(parts: readonly ScriptPart[], again = false): Promise<Reply[]> {
+    const replies = await this.sendOnce(parts);
+    if (!this.isCluster) return replies;
+    const stale = replies.some(([error]) => error !== null && isStaleRouting(error));
+    if (!stale) return replies;
+    await this.refreshSlots();
+    const moved = again ? [] : parts.filter((_, i) => replies[i]![0]?.message.startsWith('MOVED ') === true);
+    if (moved.length === 0) return replies;
+    const resent = await this.send(moved, true);
+    return replies.map((reply, i) => {
+      const index = moved.indexOf(parts[i]!);
+      return index === -1 ? reply : resent[index]!;
+    });
+  }
+
+  /** Reloads the cluster's slot map and node pool (at most {@link SLOTS_REFRESH_WAIT_MS}; a failure leaves the old map). */
+  private refreshSlots(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, SLOTS_REFRESH_WAIT_MS).unref();
+      (this.redis as RedisClusterClient).refreshSlotsCache(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async sendOnce(parts: readonly ScriptPart[]): Promise<Reply[]> {
     const groups = new Map<string, number[]>();
     if (this.isCluster && (this.redis as RedisClusterClient).slots.length === 0) await this.redis.ping(); // wait for the slot map
     parts.forEach((part, index) => {
@@ -355,4 +389,19 @@ export class RedisCounterStore<C extends RedisClientLike = RedisClientLike> impl
     } while (cursor !== '0');
     return deleted;
   }
+}
+
+/** How long a write waits for a cluster slot map reload, ms. */
+const SLOTS_REFRESH_WAIT_MS = 2_000;
+
+/** A reply that says the cluster's routing changed under us: a redirection, a cluster not ready, or a lost node. */
+function isStaleRouting(error: Error): boolean {
+  const message = error.message;
+  return (
+    message.startsWith('MOVED ') ||
+    message.startsWith('ASK ') ||
+    message.startsWith('CLUSTERDOWN') ||
+    message.startsWith('TRYAGAIN') ||
+    /Connection is closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Stream isn't writeable|Failed to refresh slots cache/.test(message)
+  );
 }

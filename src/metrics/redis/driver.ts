@@ -51,6 +51,8 @@ export interface RedisClusterClient extends RedisClient {
   readonly isCluster: true;
   readonly slots: string[][];
   nodes(role?: 'master' | 'slave' | 'all'): RedisClient[];
+  /** Reloads the slot map (CLUSTER SLOTS) and the node pool; concurrent calls share one reload. */
+  refreshSlotsCache(callback?: (error?: Error | null) => void): void;
 }
 
 /** The part of the ioredis module the store uses. */

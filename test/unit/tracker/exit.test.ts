@@ -22,3 +22,12 @@ test('a hung backend delays exit by at most the shutdown deadline', () => {
   assert.equal(lines.length, 3, 'the healthy backend still got every event');
   assert.ok(ms < 10_000, `exited after ${ms} ms`);
 });
+
+test('shutdown holds the process open until it ends, even when the backend holds nothing open (hung server, unref\'d sockets)', () => {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/shutdown-hung-close.ts'], { encoding: 'utf8', timeout: 20_000 });
+  const lines = child.stdout.trim().split('\n').filter(Boolean);
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(lines.length, 2, `the code after shutdown ran: ${JSON.stringify(lines)}`);
+  assert.match(lines[0]!, /^SHUTDOWN \d+$/);
+  assert.equal(lines[1], 'AFTER');
+});
