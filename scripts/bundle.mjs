@@ -18,6 +18,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+// Every package stays an import, except eventemitter3: inlined (a few KB), it
+// spares the core import Node's CommonJS loader, the largest part of what
+// importing the core cost after the bundle itself (bench/import.ts).
+const manifest0 = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const INLINED = ['eventemitter3'];
+const external = [
+  ...Object.keys({ ...manifest0.dependencies, ...manifest0.peerDependencies, ...manifest0.devDependencies }).filter((name) => !INLINED.includes(name)),
+];
+
 await build({
   absWorkingDir: root,
   entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', 'server/index': 'src/server/index.ts' },
@@ -28,7 +37,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20.19',
-  packages: 'external',
+  external: [...external, ...external.map((name) => `${name}/*`)],
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',

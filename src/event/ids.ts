@@ -1,4 +1,5 @@
-import { randomFillSync } from 'node:crypto';
+import type * as crypto from 'node:crypto';
+import { builtin } from './builtin.js';
 
 // Why this is not just uuid's v7(): that draws fresh random bytes and builds a
 // 20-piece string rope per id (~2.5 µs on a busy machine, and the ropes, kept
@@ -80,7 +81,7 @@ function writeHex(at: number, byte: number): void {
 /** Lays out the next id of millisecond `now` (uuid's v7 state machine) at slot `slot` of `text`. */
 function writeNext(now: number, slot: number): void {
   if (poolNext === POOL_IDS) {
-    randomFillSync(pool);
+    builtin<typeof crypto>('node:crypto').randomFillSync(pool);
     poolNext = 0;
   }
   const random = randoms[poolNext++]!;

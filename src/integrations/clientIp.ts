@@ -1,5 +1,9 @@
 import { checkInteger } from '../config/checkInteger.js';
-import { BlockList, isIP } from 'node:net';
+import type { BlockList } from 'node:net';
+import type * as net from 'node:net';
+import { builtin } from '../event/builtin.js';
+
+const isIP = (input: string): number => builtin<typeof net>('node:net').isIP(input);
 import { ConfigurationError } from '../errors.js';
 
 /**
@@ -56,7 +60,7 @@ export function compileTrustProxy(option: TrustProxy | undefined): ProxyTrust | 
     throw new ConfigurationError('trustProxy', 'must be a boolean, a hop count, addresses/CIDR ranges/presets (array or comma-separated string) or a function.');
   }
   const rules = typeof option === 'string' ? option.split(',') : option;
-  const list = new BlockList();
+  const list = new (builtin<typeof net>('node:net').BlockList)();
   for (const raw of rules) {
     if (typeof raw !== 'string') throw new ConfigurationError('trustProxy', 'list entries must be strings.');
     const rule = raw.trim();

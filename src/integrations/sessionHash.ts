@@ -1,4 +1,6 @@
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type * as crypto from 'node:crypto';
+import { builtin } from '../event/builtin.js';
 import { ConfigurationError } from '../errors.js';
 
 /** Shortest `sessionSecret` accepted, in bytes: a short key makes the hash guessable. */
@@ -21,6 +23,7 @@ export function createSessionHasher(secret: string | Uint8Array): SessionHasher 
   if (bytes.length < MIN_SESSION_SECRET_BYTES) {
     throw new ConfigurationError('sessionSecret', `must be at least ${MIN_SESSION_SECRET_BYTES} bytes long (got ${bytes.length}).`);
   }
+  const { createHmac, createSecretKey } = builtin<typeof crypto>('node:crypto');
   const key: KeyObject = createSecretKey(bytes);
   return (sessionId) => createHmac('sha256', key).update(sessionId, 'utf8').digest('hex');
 }

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import type * as crypto from 'node:crypto';
+import { builtin } from '../event/builtin.js';
 import { CounterStoreError, TimeoutError } from '../errors.js';
 import type { CounterStore, WriteOp, WriteResult } from './CounterStore.js';
 import type { MetricsRetryOptions } from './MetricsOptions.js';
@@ -68,7 +69,7 @@ export function estimateOpBytes(op: WriteOp): number {
  */
 export class BatchQueue {
   private readonly queue: PendingBatch[] = [];
-  private readonly idPrefix = randomBytes(6).toString('base64url');
+  private readonly idPrefix = builtin<typeof crypto>('node:crypto').randomBytes(6).toString('base64url');
   private sequence = 0;
   private tail: Promise<void> = Promise.resolve();
   private inFlight: PendingBatch | undefined;

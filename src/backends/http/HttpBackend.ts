@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import type * as zlib from 'node:zlib';
+import { builtin } from '../../event/builtin.js';
 import { checkInteger } from '../../config/checkInteger.js';
 import { ConfigurationError } from '../../errors.js';
 import type { TrackedEvent } from '../../event/TrackedEvent.js';
@@ -10,7 +11,7 @@ import { HttpClient } from './HttpClient.js';
 import { prepareRequests } from './prepareRequests.js';
 import { SIGNATURE_HEADER, signBody } from './signature.js';
 
-const gzip = promisify(gzipCallback);
+const gzip = (body: string): Promise<Buffer> => promisify(builtin<typeof zlib>('node:zlib').gzip)(body);
 
 /** How a webhook body holds its events. */
 export type HttpBodyFormat = 'json' | 'ndjson';

@@ -1,5 +1,7 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type ClientRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgent, request as httpRequest, IncomingHttpHeaders, ClientRequest } from 'node:http';
+import type * as http from 'node:http';
+import type * as nodeHttps from 'node:https';
+import { builtin } from '../../event/builtin.js';
 import { ConfigurationError, HttpStatusError } from '../../errors.js';
 import { parseRetryAfter } from './retryAfter.js';
 
@@ -42,8 +44,9 @@ export class HttpClient {
     }
     this.base = base;
     const https = base.protocol === 'https:';
-    this.agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-    this.send = https ? httpsRequest : httpRequest;
+    const node = https ? builtin<typeof nodeHttps>('node:https') : builtin<typeof http>('node:http');
+    this.agent = new node.Agent({ keepAlive: true });
+    this.send = node.request as typeof httpRequest;
   }
 
   /** Posts `body` to `path` (relative to the base URL's path, with its query). */

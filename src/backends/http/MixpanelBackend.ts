@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import type * as zlib from 'node:zlib';
+import { builtin } from '../../event/builtin.js';
 import { checkInteger } from '../../config/checkInteger.js';
 import { ConfigurationError, type EventFailure, HttpStatusError, ValidationError } from '../../errors.js';
 import type { TrackedEvent } from '../../event/TrackedEvent.js';
@@ -10,7 +11,7 @@ import { HttpClient } from './HttpClient.js';
 import { mixpanelProperties } from './mixpanelProperties.js';
 import { prepareRequests } from './prepareRequests.js';
 
-const gzip = promisify(gzipCallback);
+const gzip = (body: string): Promise<Buffer> => promisify(builtin<typeof zlib>('node:zlib').gzip)(body);
 
 /** Most events of one `/import` request (Mixpanel's limit). */
 export const MIXPANEL_MAX_EVENTS_PER_REQUEST = 2_000;

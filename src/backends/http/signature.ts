@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import type * as crypto from 'node:crypto';
+import { builtin } from '../../event/builtin.js';
 
 /** The header a signed webhook carries. */
 export const SIGNATURE_HEADER = 'x-eventtrack-signature';
@@ -15,7 +16,7 @@ export interface VerifySignatureOptions {
 export const DEFAULT_VERIFY_SIGNATURE_OPTIONS: Readonly<Required<Omit<VerifySignatureOptions, 'now'>>> = Object.freeze({ toleranceSeconds: 300 });
 
 function hmac(secret: string, timestamp: string, body: string | Buffer): string {
-  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
+  return builtin<typeof crypto>('node:crypto').createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
 }
 
 /**
@@ -59,6 +60,6 @@ export function verifySignature(
   const expected = Buffer.from(hmac(secret, t, rawBody), 'hex');
   return signatures.some((signature) => {
     if (!/^[0-9a-f]{64}$/i.test(signature)) return false;
-    return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
+    return builtin<typeof crypto>('node:crypto').timingSafeEqual(expected, Buffer.from(signature, 'hex'));
   });
 }

@@ -1,6 +1,9 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import type * as zlib from 'node:zlib';
+import { builtin } from '../../event/builtin.js';
+
+const crc32 = (data: Uint8Array): number => builtin<typeof zlib>('node:zlib').crc32(data);
 import type { SpillPosition } from './segmentFiles.js';
 
 // The cursor file holds two 32-byte slots, written in turn:

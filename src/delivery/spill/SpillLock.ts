@@ -1,5 +1,6 @@
 import { link, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import type * as os from 'node:os';
+import { builtin } from '../../event/builtin.js';
 import { join } from 'node:path';
 import { SpillLockedError } from '../../errors.js';
 
@@ -67,7 +68,7 @@ export class SpillLock {
   /** Takes the lock of `folder` or throws {@link SpillLockedError} naming it and its holder. */
   static async acquire(folder: string, option: string): Promise<SpillLock> {
     const path = join(folder, 'lock');
-    const content: LockContent = { pid: process.pid, hostname: hostname() };
+    const content: LockContent = { pid: process.pid, hostname: builtin<typeof os>('node:os').hostname() };
     const text = `${JSON.stringify(content)}\n`;
     if (heldHere.has(folder)) throw new SpillLockedError(option, folder, process.pid, 'another spill of this process');
     // Reserved before the first await, so two opens in this process cannot both take it.

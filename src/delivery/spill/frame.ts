@@ -5,7 +5,10 @@
 // The payload is one event as the logger writes it (a JSON line, `serializeEvent`).
 // CRC-32 (IEEE, zlib's) rather than CRC-32C: Node has it built in (`zlib.crc32`),
 // and either catches torn writes and flipped bits equally well here.
-import { crc32 } from 'node:zlib';
+import type * as zlib from 'node:zlib';
+import { builtin } from '../../event/builtin.js';
+
+const crc32 = (data: Uint8Array): number => builtin<typeof zlib>('node:zlib').crc32(data);
 
 /** Bytes of a record header: length and checksum. */
 export const HEADER_BYTES = 8;

@@ -3,7 +3,7 @@ import { keyspaceOf } from '../keys.js';
 import { loadIoredis, type RedisClient, type RedisClientLike, type RedisClusterClient } from './driver.js';
 import { partition, type ScriptPart } from './partition.js';
 import { checkConnection, DEFAULT_REDIS_CLOSE_TIMEOUT_MS, resolveRedisCounterStoreOptions, type RedisCounterStoreOptions, type ResolvedRedisCounterStoreOptions } from './RedisCounterStoreOptions.js';
-import { APPLY_SCRIPT, APPLY_SCRIPT_SHA } from './scripts.js';
+import { APPLY_SCRIPT, applyScriptSha1 } from './scripts.js';
 import { keySlot } from './slot.js';
 
 type Reply = [Error | null, unknown];
@@ -333,7 +333,7 @@ export class RedisCounterStore<C extends RedisClientLike = RedisClientLike> impl
         const pipeline = this.redis.pipeline();
         for (const index of indices) {
           const part = parts[index]!;
-          pipeline.evalsha(APPLY_SCRIPT_SHA, part.keys.length, ...part.keys, ...part.args);
+          pipeline.evalsha(applyScriptSha1(), part.keys.length, ...part.keys, ...part.args);
         }
         let results: Reply[];
         try {

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import type * as crypto from 'node:crypto';
+import { builtin } from '../../event/builtin.js';
 
 /**
  * Applies one part of a write batch atomically and at most once.
@@ -149,4 +150,9 @@ return {rejected, first}
 `;
 
 /** SHA1 of {@link APPLY_SCRIPT}, for EVALSHA. */
-export const APPLY_SCRIPT_SHA = createHash('sha1').update(APPLY_SCRIPT).digest('hex');
+let applyScriptSha: string | undefined;
+
+/** The SHA-1 of {@link APPLY_SCRIPT}, as `EVALSHA` takes it (computed at first use, not at import). */
+export function applyScriptSha1(): string {
+  return (applyScriptSha ??= builtin<typeof crypto>('node:crypto').createHash('sha1').update(APPLY_SCRIPT).digest('hex'));
+}

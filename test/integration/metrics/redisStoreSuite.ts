@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import type { Cluster, Redis } from 'ioredis';
 import { Metrics } from '../../../src/metrics/Metrics.js';
 import { RedisCounterStore } from '../../../src/metrics/redis/RedisCounterStore.js';
-import { APPLY_SCRIPT_SHA } from '../../../src/metrics/redis/scripts.js';
+import { applyScriptSha1 } from '../../../src/metrics/redis/scripts.js';
 import { keySlot } from '../../../src/metrics/redis/slot.js';
 import { uniquePrefix } from '../../support/env.js';
 
@@ -221,7 +221,7 @@ export function redisStoreSuite(name: string, getClient: () => Client, isCluster
         } finally {
           spy.restore();
         }
-        const exists = await Promise.all(masters(client).map((node) => node.script('EXISTS', APPLY_SCRIPT_SHA) as Promise<number[]>));
+        const exists = await Promise.all(masters(client).map((node) => node.script('EXISTS', applyScriptSha1()) as Promise<number[]>));
         assert.ok(exists.every(([loaded]) => loaded === 1));
         const history = await metrics.getMetricHistory(['slug-0', 'slug-49'], { granularity: 'hour', limit: 3 });
         assert.deepEqual(history.series.map((s) => s.total), [400, 400]);
