@@ -35,6 +35,16 @@ function rangeOf(query: { granularity?: string; since?: string; until?: string; 
   };
 }
 
+/** NaN (no samples) as null, since JSON has no NaN; arrays and percentile maps alike. */
+function jsonNumbers<T extends object>(value: T): T {
+  const fix = (v: unknown): unknown => (typeof v === 'number' && Number.isNaN(v) ? null : Array.isArray(v) ? v.map(fix) : v);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fix(x)])) : fix(v);
+  }
+  return out as T;
+}
+
 function listOf(value: string | undefined): string[] {
   return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
@@ -113,6 +123,89 @@ export function registerReadRoutes(app: FastifyInstance, context: RouteContext):
     const slugs = await m.gaugeSlugs();
     const values = await Promise.all(slugs.map((slug) => m.getGauge(slug)));
     return { gauges: slugs.map((slug, i) => ({ slug, value: values[i] ?? null })) };
+  });
+
+  const PERCENTILES_PARAM = { type: 'string', pattern: '^\\d+(\\.\\d+)?(,\\d+(\\.\\d+)?)*$', description: 'Comma-separated percentiles, 0–100 (default 50,95,99)' } as const;
+  const percentilesOf = (value: string | undefined): number[] | undefined => {
+    const list = listOf(value).map(Number);
+    if (list.some((p) => !(p >= 0 && p <= 100))) throw httpError('invalid-query', `percentiles: expected numbers from 0 to 100, got ${JSON.stringify(value)}`);
+    return list.length === 0 ? undefined : list;
+  };
+  const NUMBERS = { type: 'array', items: { type: ['number', 'null'] } } as const;
+
+  app.get('/v1/timings', {
+    config,
+    schema: { summary: 'Timing slugs', response: { 200: { type: 'object', properties: { slugs: { type: 'array', items: { type: 'string' } } } }, ...READ_ERRORS } },
+  }, async () => ({ slugs: await metrics().timingSlugs() }));
+
+  app.get('/v1/timings/history', {
+    config,
+    schema: {
+      summary: 'Timings per bucket: count, sum, min, max, mean and percentiles (`getTimingHistory`; null where a bucket has no samples)',
+      querystring: {
+        type: 'object',
+        required: ['slugs'],
+        additionalProperties: false,
+        properties: { slugs: { type: 'string', minLength: 1, description: 'Comma-separated slugs' }, ...RANGE_QUERY, percentiles: PERCENTILES_PARAM },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            granularity: { type: 'string' },
+            buckets: { type: 'array', items: BUCKET_SCHEMA },
+            series: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { slug: { type: 'string' }, count: NUMBERS, sum: NUMBERS, min: NUMBERS, max: NUMBERS, mean: NUMBERS, percentiles: { type: 'object', additionalProperties: NUMBERS } },
+              },
+            },
+          },
+        },
+        ...READ_ERRORS,
+      },
+    },
+  }, async (request) => {
+    const query = request.query as { slugs: string; percentiles?: string; granularity?: string; since?: string; until?: string; limit?: number };
+    const percentiles = percentilesOf(query.percentiles);
+    const history = await metrics().getTimingHistory(listOf(query.slugs), { ...rangeOf(query), ...(percentiles === undefined ? {} : { percentiles }) });
+    return { ...history, series: history.series.map((series) => jsonNumbers(series)) };
+  });
+
+  app.get('/v1/timings/:slug/summary', {
+    config,
+    schema: {
+      summary: 'Timings of a slug over a whole range, merged from its buckets (`getTimingSummary`)',
+      params: { type: 'object', required: ['slug'], properties: { slug: { type: 'string', minLength: 1 } } },
+      querystring: { type: 'object', required: ['since'], additionalProperties: false, properties: { since: TIME_PARAM, until: TIME_PARAM, percentiles: PERCENTILES_PARAM } },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            slug: { type: 'string' },
+            start: { type: 'string', format: 'date-time' },
+            end: { type: 'string', format: 'date-time' },
+            buckets: { type: 'array', items: { type: 'object', properties: { granularity: { type: 'string' }, label: { type: 'string' } } } },
+            count: { type: 'number' },
+            sum: { type: 'number' },
+            min: { type: ['number', 'null'] },
+            max: { type: ['number', 'null'] },
+            mean: { type: ['number', 'null'] },
+            percentiles: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
+          },
+        },
+        ...READ_ERRORS,
+      },
+    },
+  }, async (request) => {
+    const { slug } = request.params as { slug: string };
+    const query = request.query as { since: string; until?: string; percentiles?: string };
+    const since = parseTime('since', query.since)!;
+    const until = parseTime('until', query.until);
+    const percentiles = percentilesOf(query.percentiles);
+    const summary = await metrics().getTimingSummary(slug, { since, ...(until === undefined ? {} : { until }), ...(percentiles === undefined ? {} : { percentiles }) });
+    return jsonNumbers(summary);
   });
 
   app.get('/v1/uniques/:slug', {

@@ -313,6 +313,34 @@ describe('the service on Redis and FerretDB', { skip: skipUnless('redis') || ski
     assert.deepEqual(uniques.body, { slug: 'visitors', count: 2 });
   });
 
+  test('read API: timings per bucket and over a range, exactly as the SDK answers; null where a bucket is empty', async () => {
+    const day = Date.UTC(2024, 5, 3);
+    // 1..100 ms on day one, nothing on day two: the service must answer what getTimingHistory/getTimingSummary do.
+    for (let ms = 1; ms <= 100; ms++) one.metrics!.timing('checkout', ms, { timestamp: day + ms * 1000 });
+    await one.metrics!.flush();
+    assert.deepEqual((await call(a, '/v1/timings', { key: READ_KEY })).body, { slugs: ['checkout'] });
+    const since = new Date(day).toISOString();
+    const until = new Date(day + 86_400_000).toISOString();
+    const history = await call(b, `/v1/timings/history?slugs=checkout&granularity=day&since=${since}&until=${until}&percentiles=50,99`, { key: READ_KEY });
+    assert.equal(history.status, 200);
+    const expected = await one.metrics!.getTimingHistory(['checkout'], { granularity: 'day', since: new Date(day), until: new Date(day + 86_400_000), percentiles: [50, 99] });
+    const series = (history.body['series'] as Record<string, unknown>[])[0]!;
+    assert.deepEqual(series['count'], [100, 0]);
+    assert.deepEqual(series['sum'], [5050, 0]);
+    assert.deepEqual(series['min'], [1, null]);
+    assert.deepEqual(series['percentiles'], { '50': [expected.series[0]!.percentiles['50']![0], null], '99': [expected.series[0]!.percentiles['99']![0], null] });
+    assert.ok(Math.abs((series['percentiles'] as Record<string, number[]>)['99']![0]! - 99) <= 99 * 0.01 + 1e-9);
+    const summary = await call(a, `/v1/timings/checkout/summary?since=${since}&until=${until}&percentiles=95`, { key: READ_KEY });
+    assert.equal(summary.status, 200);
+    assert.equal(summary.body['count'], 100);
+    assert.equal(summary.body['max'], 100);
+    const sdk = await one.metrics!.getTimingSummary('checkout', { since: new Date(day), until: new Date(day + 86_400_000), percentiles: [95] });
+    assert.deepEqual(summary.body['percentiles'], { '95': sdk.percentiles['95'] });
+    assert.equal((await call(a, '/v1/timings/checkout/summary?since=x', { key: READ_KEY })).status, 400);
+    assert.equal((await call(a, `/v1/timings/history?slugs=checkout&percentiles=150`, { key: READ_KEY })).status, 400);
+    assert.equal((await call(a, `/v1/timings/history?slugs=checkout`, { key: 'nope' })).status, 401);
+  });
+
   test('/healthz, /readyz, /openapi.json, /metrics and unknown routes', async () => {
     assert.deepEqual((await call(a, '/healthz')).body, { status: 'ok' });
     const ready = await call(a, '/readyz');
@@ -320,7 +348,7 @@ describe('the service on Redis and FerretDB', { skip: skipUnless('redis') || ski
     assert.deepEqual(ready.body, { status: 'ok', checks: { redis: 'ok', mongo: 'ok' } });
     const doc = (await call(a, '/openapi.json')).body as { openapi: string; paths: Record<string, Record<string, { security?: unknown; parameters: { name: string }[] }>> };
     assert.equal(doc.openapi, '3.1.0');
-    for (const path of ['/v1/events', '/v1/metrics', '/v1/metrics/history', '/v1/gauges', '/v1/uniques/{slug}', '/v1/rollups', '/healthz', '/readyz']) assert.ok(doc.paths[path], path);
+    for (const path of ['/v1/events', '/v1/metrics', '/v1/metrics/history', '/v1/gauges', '/v1/uniques/{slug}', '/v1/timings', '/v1/timings/history', '/v1/timings/{slug}/summary', '/v1/rollups', '/healthz', '/readyz']) assert.ok(doc.paths[path], path);
     assert.deepEqual(doc.paths['/v1/events']!['post']!.security, [{ bearer: ['write'] }]);
     assert.ok(doc.paths['/v1/metrics/history']!['get']!.parameters.some((p) => p.name === 'slugs'));
     const text = (await call(a, '/metrics')).body['text'] as string;
