@@ -110,7 +110,10 @@ describe('scenario: accounting and contexts during outages', { skip: skipUnlessB
       });
       assert.deepEqual(violations.slice(0, 3), []);
       assert.equal(stats.emitted, emitted);
-      assert.equal(report.complete, true);
+      // Everything settled by the flush. `complete` is false when batches still retrying at the flush
+      // ran out of retries during it (dropped during the flush), which this outage may or may not cause.
+      assert.equal(report.pending, 0);
+      assert.equal(report.complete, report.dropped === 0);
       assert.ok(mongo.dropped > 0, 'the outage must have dropped something (queue-full or retries-exhausted)');
       assert.equal(mongo.sent + mongo.dropped, emitted);
       // Everything reported sent is stored. A batch whose sends timed out while the server was
