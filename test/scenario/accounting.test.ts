@@ -98,6 +98,7 @@ describe('scenario: accounting and contexts during outages', { skip: skipUnlessB
         samples,
         violations: violations.length,
         mongoSent: mongo.sent,
+        mongoPendingAfterFlush: report.pending,
         mongoDropped: mongo.dropped,
         mongoDropReasons: JSON.stringify(mongo.dropReasons),
         mongoStored: stored,
@@ -110,17 +111,19 @@ describe('scenario: accounting and contexts during outages', { skip: skipUnlessB
       });
       assert.deepEqual(violations.slice(0, 3), []);
       assert.equal(stats.emitted, emitted);
-      // Everything settled by the flush. `complete` is false when batches still retrying at the flush
-      // ran out of retries during it (dropped during the flush), which this outage may or may not cause.
-      assert.equal(report.pending, 0);
-      assert.equal(report.complete, report.dropped === 0);
+      // `complete` is false when batches still retrying at the flush ran out of retries during it, or
+      // when a batch is still in doubt at its deadline (a send that timed out during the outage and
+      // has not settled: MongoBackend keeps it in flight rather than report a drop the store could
+      // contradict). Either way the identity holds, with what is still in flight counted.
+      assert.equal(report.complete, report.dropped === 0 && report.pending === 0);
       assert.ok(mongo.dropped > 0, 'the outage must have dropped something (queue-full or retries-exhausted)');
-      assert.equal(mongo.sent + mongo.dropped, emitted);
+      assert.equal(mongo.sent + mongo.dropped + mongo.queued + mongo.inFlight, emitted);
+      assert.equal(mongo.queued + mongo.inFlight, report.backends['mongo']!.pending);
       // Everything reported sent is stored. A batch whose sends timed out while the server was
       // coming back can still land after it was reported dropped (defect 4 of issue #10, asserted
       // exactly in mongo.test.ts); here it may only be one of those.
       assert.ok(stored >= mongo.sent, `stored ${stored} < sent ${mongo.sent}`);
-      assert.ok(stored - mongo.sent <= (mongo.dropReasons['retries-exhausted'] ?? 0), 'only batches reported dropped after timing out may be stored beyond what was sent');
+      assert.ok(stored - mongo.sent <= (mongo.dropReasons['retries-exhausted'] ?? 0) + mongo.inFlight, 'only batches reported dropped after timing out, or still in doubt, may be stored beyond what was sent');
       assert.equal(distinct, stored);
       assert.equal(log.sent, emitted);
       assert.equal(lines, emitted);
